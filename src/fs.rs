@@ -1,0 +1,172 @@
+//! The current directory, patched with a guard, and temporary directories that clean up.
+//!
+//! ```
+//! let tmp = testrig::fs::tmp_dir();
+//! let before = std::env::current_dir().unwrap();
+//! {
+//!     let _cwd = testrig::fs::chdir(tmp.path());
+//!     std::fs::write("notes.txt", "hello").unwrap(); // lands in the temp dir
+//! }
+//! assert_eq!(std::env::current_dir().unwrap(), before);
+//! assert!(tmp.path().join("notes.txt").exists());
+//! ```
+//!
+//! The current directory is one value for the whole process, so tests that change it run one
+//! after the other, like tests patching the same env var.
+
+use std::path::{Path, PathBuf};
+
+use crate::core::{self, Change, Key, Slot, Value};
+
+/// A live change of the current directory; dropping it changes back.
+#[must_use = "the directory changes back as soon as the guard drops; bind it with `let _cwd = ...`"]
+#[derive(Debug)]
+pub struct CwdGuard {
+    _core: core::Guard,
+}
+
+struct CwdSlot;
+
+impl Slot for CwdSlot {
+    fn read(&self, _key: &Key) -> Value {
+        // A directory deleted under the process has no path to return to; an empty path makes
+        // the restore fail with a reported error instead of silently going somewhere else.
+        Value::Path(std::env::current_dir().unwrap_or_default())
+    }
+
+    fn write(&self, _key: &Key, value: &Value) -> std::io::Result<()> {
+        let Value::Path(path) = value else {
+            unreachable!("cwd slot given a value that is not a path")
+        };
+        std::env::set_current_dir(path)
+    }
+}
+
+/// Changes the current directory to `path` until the guard drops.
+///
+/// A relative `path` is taken from the current directory at the time of the call, and stored
+/// as an absolute path, so guards dropped in any order still restore the right place.
+///
+/// ```
+/// let tmp = testrig::fs::tmp_dir();
+/// let _cwd = testrig::fs::chdir(tmp.path());
+/// assert_eq!(
+///     std::env::current_dir().unwrap().canonicalize().unwrap(),
+///     tmp.path().canonicalize().unwrap()
+/// );
+/// ```
+///
+/// # Panics
+///
+/// At the caller's line, when the directory does not exist or cannot be entered; nothing is
+/// changed then.
+#[track_caller]
+pub fn chdir(path: impl AsRef<Path>) -> CwdGuard {
+    let path = path.as_ref();
+    let change = Change {
+        key: Key::Cwd,
+        slot: &CwdSlot,
+        value: Box::new(move |visible| {
+            let Value::Path(current) = visible else {
+                unreachable!("cwd ledger holds paths")
+            };
+            Ok(Value::Path(current.join(path)))
+        }),
+    };
+    CwdGuard {
+        _core: core::patch(vec![change]),
+    }
+}
+
+/// Runs `f` inside `path`, then changes back, also when `f` panics.
+///
+/// ```
+/// let tmp = testrig::fs::tmp_dir();
+/// let inside = testrig::fs::in_dir(tmp.path(), || std::env::current_dir().unwrap());
+/// assert_eq!(inside.canonicalize().unwrap(), tmp.path().canonicalize().unwrap());
+/// ```
+#[track_caller]
+pub fn in_dir<R>(path: impl AsRef<Path>, f: impl FnOnce() -> R) -> R {
+    let _cwd = chdir(path);
+    f()
+}
+
+/// A temporary directory, deleted with everything in it when dropped.
+///
+/// Inside a testrig-driven test its name starts with the test's name, so a directory kept with
+/// [`TempDir::keep`] can be traced back to the test that made it.
+///
+/// ```
+/// let dir = testrig::fs::tmp_dir();
+/// std::fs::write(dir.join("a.txt"), "x").unwrap();
+/// let path = dir.path().to_owned();
+/// drop(dir);
+/// assert!(!path.exists());
+/// ```
+#[cfg(feature = "tempfile")]
+#[derive(Debug)]
+pub struct TempDir {
+    inner: tempfile::TempDir,
+}
+
+#[cfg(feature = "tempfile")]
+impl TempDir {
+    /// The directory's path.
+    pub fn path(&self) -> &Path {
+        self.inner.path()
+    }
+
+    /// `self.path().join(child)`.
+    pub fn join(&self, child: impl AsRef<Path>) -> PathBuf {
+        self.inner.path().join(child)
+    }
+
+    /// Keeps the directory on disk (to look at after a failure) and returns its path.
+    pub fn keep(self) -> PathBuf {
+        self.inner.keep()
+    }
+}
+
+#[cfg(feature = "tempfile")]
+impl std::ops::Deref for TempDir {
+    type Target = Path;
+
+    fn deref(&self) -> &Path {
+        self.inner.path()
+    }
+}
+
+#[cfg(feature = "tempfile")]
+impl AsRef<Path> for TempDir {
+    fn as_ref(&self) -> &Path {
+        self.inner.path()
+    }
+}
+
+/// Creates a fresh temporary directory under the system's temp dir.
+///
+/// # Panics
+///
+/// At the caller's line, when the directory cannot be created (a full or read-only disk).
+#[cfg(feature = "tempfile")]
+#[track_caller]
+pub fn tmp_dir() -> TempDir {
+    let prefix = match crate::context::TestContext::current() {
+        Some(ctx) => format!("testrig-{}-", sanitize(ctx.name())),
+        None => "testrig-".to_owned(),
+    };
+    match tempfile::Builder::new().prefix(&prefix).tempdir() {
+        Ok(inner) => TempDir { inner },
+        Err(err) => panic!("testrig::fs::tmp_dir: could not create a temporary directory: {err}"),
+    }
+}
+
+#[cfg(feature = "tempfile")]
+fn sanitize(name: &str) -> String {
+    let mut out: String = name
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
+    out.truncate(60);
+    out
+}

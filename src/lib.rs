@@ -1,0 +1,59 @@
+//! testrig brings pytest's best testing habits to `cargo test` and `cargo nextest`: fixtures
+//! (explicit by argument name, and implicit with `#[fixture_use]`), parametrized cases with
+//! readable ids, and RAII patch guards that always put global state back.
+//!
+//! ```
+//! use testrig::prelude::*;
+//!
+//! let _url = env::set("TESTRIG_DOC_SERVICE_URL", "http://127.0.0.1:8080");
+//! let tmp = fs::tmp_dir();
+//! let _cwd = fs::chdir(tmp.path());
+//! assert_eq!(std::env::var("TESTRIG_DOC_SERVICE_URL").unwrap(), "http://127.0.0.1:8080");
+//! // both come back when the guards drop, in any order, also when the test panics
+//! ```
+//!
+//! # Guards
+//!
+//! Every patch returns a guard. While it lives, its key (an env var, the current directory,
+//! …) is held by the running test: another test patching the same key waits, tests patching
+//! other keys run in parallel, and one test may nest guards on a key. When a guard drops, the
+//! key shows the newest guard still live, or the value from before the first one.
+//!
+//! A wait that lasts longer than 60 seconds (`TESTRIG_LOCK_TIMEOUT`, in seconds, changes it)
+//! panics with the key, the test holding it and the line that created the holding guard; a
+//! cycle of tests waiting for each other panics at once. A deadlock is an error message, never
+//! a hung CI run.
+//!
+//! Outside testrig's test macros a guard belongs to the thread that made it. libtest runs each
+//! test on its own thread, so that is the test; code that hops threads (a tokio multi-thread
+//! runtime, spawned workers) carries the test along with [`context::TestContext`].
+
+pub mod context;
+mod core;
+pub mod env;
+mod exit;
+pub mod fs;
+pub mod lock;
+
+// Lets the crate use its own macros, whose output names `::testrig`.
+extern crate self as testrig;
+
+#[doc(hidden)]
+#[path = "private.rs"]
+pub mod __private;
+
+pub use env::EnvGuard;
+#[cfg(feature = "tempfile")]
+pub use fs::TempDir;
+pub use fs::CwdGuard;
+pub use lock::SerialGuard;
+
+/// `use testrig::prelude::*;` brings the guard modules and types, the macros and the
+/// built-in fixtures.
+pub mod prelude {
+    pub use crate::context::TestContext;
+    #[cfg(feature = "tempfile")]
+    pub use crate::fs::TempDir;
+    pub use crate::{CwdGuard, EnvGuard, SerialGuard};
+    pub use crate::{env, fs, lock};
+}

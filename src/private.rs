@@ -1,0 +1,25 @@
+//! What macro output calls. Not a public API: names and signatures change without notice.
+
+use crate::context::{Owner, TestContext};
+
+/// Restores every guard `ctx`'s test still holds and describes them, one per line, or `None`
+/// when the test left nothing patched.
+pub fn restore_leaked_guards(ctx: &TestContext) -> Option<String> {
+    let leaks = crate::core::restore_owner(Owner::Test(ctx.id()));
+    if leaks.is_empty() {
+        return None;
+    }
+    let mut text = format!(
+        "testrig: test `{}` ended with {} patch{} still live (leaked with `mem::forget`, kept in \
+         a `static`, or moved somewhere that outlived the test). testrig restored {}:\n",
+        ctx.name(),
+        leaks.len(),
+        if leaks.len() == 1 { "" } else { "es" },
+        if leaks.len() == 1 { "it" } else { "them" },
+    );
+    for leak in &leaks {
+        text += &format!("  - {leak}\n");
+    }
+    text += "Keep guards in locals (`let _guard = ...`) so they drop when the test ends.";
+    Some(text)
+}
