@@ -198,18 +198,45 @@ thread_local! {
     static SESSION_BUILD: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
-/// The owner of guards created right now on this thread, with a name for messages.
-pub(crate) fn current_owner() -> (Owner, Arc<str>) {
+/// Who holds a key, kept as a cheap handle (an `Arc` clone) and named only when a message
+/// needs it: patching is on every test's hot path.
+#[derive(Clone)]
+pub(crate) enum Holder {
+    Test(TestContext),
+    Thread(std::thread::Thread),
+    Session,
+}
+
+impl fmt::Display for Holder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Holder::Test(ctx) => f.write_str(ctx.name()),
+            Holder::Thread(t) => f.write_str(t.name().unwrap_or("<unnamed thread>")),
+            Holder::Session => f.write_str("session fixtures"),
+        }
+    }
+}
+
+/// The owner of guards created right now on this thread.
+pub(crate) fn current_owner() -> Owner {
     if SESSION_BUILD.with(|s| s.get()) {
-        return (Owner::Session, Arc::from("session fixtures"));
+        return Owner::Session;
+    }
+    CURRENT.with(|c| match &*c.borrow() {
+        Some(ctx) => Owner::Test(ctx.id()),
+        None => Owner::Thread(std::thread::current().id()),
+    })
+}
+
+/// A handle naming the current owner; made only when a key is first taken, because cloning it
+/// costs an atomic increment on every patch otherwise.
+pub(crate) fn current_holder() -> Holder {
+    if SESSION_BUILD.with(|s| s.get()) {
+        return Holder::Session;
     }
     match TestContext::current() {
-        Some(ctx) => (Owner::Test(ctx.id()), Arc::from(ctx.name())),
-        None => {
-            let t = std::thread::current();
-            let name = t.name().unwrap_or("<unnamed thread>");
-            (Owner::Thread(t.id()), Arc::from(name))
-        }
+        Some(ctx) => Holder::Test(ctx),
+        None => Holder::Thread(std::thread::current()),
     }
 }
 

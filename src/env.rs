@@ -27,7 +27,7 @@
 
 use std::ffi::{OsStr, OsString};
 
-use crate::core::{self, Change, Key, Slot, Value};
+use crate::core::{self, Change, Key, KeyView, Slot, Value};
 
 /// A live patch of one or more environment variables; dropping it restores them.
 ///
@@ -79,7 +79,9 @@ impl Slot for EnvSlot {
 /// At the caller's line, when `key` is empty or contains `=` or NUL, or `value` contains NUL.
 #[track_caller]
 pub fn set(key: impl AsRef<OsStr>, value: impl AsRef<OsStr>) -> EnvGuard {
-    patch_many([(key, Some(value))])
+    let name = checked_key(key.as_ref());
+    let value = checked_value(name, value.as_ref());
+    one(name, Some(value))
 }
 
 /// Unsets `key` until the guard drops.
@@ -94,7 +96,15 @@ pub fn set(key: impl AsRef<OsStr>, value: impl AsRef<OsStr>) -> EnvGuard {
 /// At the caller's line, when `key` is empty or contains `=` or NUL.
 #[track_caller]
 pub fn remove(key: impl AsRef<OsStr>) -> EnvGuard {
-    patch_many([(key, None::<&OsStr>)])
+    one(checked_key(key.as_ref()), None)
+}
+
+#[track_caller]
+fn one(name: &OsStr, value: Option<OsString>) -> EnvGuard {
+    let change = Change::set_ref(KeyView::Env(name), &EnvSlot, Value::Os(value));
+    EnvGuard {
+        _core: core::patch_one(change),
+    }
 }
 
 /// Sets several variables at once, under one guard.
@@ -132,14 +142,18 @@ where
     K: AsRef<OsStr>,
     V: AsRef<OsStr>,
 {
-    let changes: Vec<Change<'_>> = vars
-        .into_iter()
-        .map(|(k, v)| {
-            let key = checked_key(k.as_ref());
-            let value = v.map(|v| checked_value(&key, v.as_ref()));
-            Change::set(Key::Env(key), &EnvSlot, Value::Os(value))
-        })
-        .collect();
+    // A loop, not `.map()`: `#[track_caller]` does not reach through closures, and the panic
+    // for a bad key must point at the user's line.
+    let mut changes = Vec::new();
+    for (k, v) in vars {
+        let key = checked_key(k.as_ref()).to_owned();
+        #[allow(clippy::manual_map, reason = "a closure would hide the caller's line")]
+        let value = match v {
+            Some(v) => Some(checked_value(&key, v.as_ref())),
+            None => None,
+        };
+        changes.push(Change::set(Key::Env(key), &EnvSlot, Value::Os(value)));
+    }
     EnvGuard {
         _core: core::patch(changes),
     }
@@ -159,7 +173,7 @@ pub fn with<R>(key: impl AsRef<OsStr>, value: impl AsRef<OsStr>, f: impl FnOnce(
 }
 
 #[track_caller]
-fn checked_key(key: &OsStr) -> OsString {
+fn checked_key(key: &OsStr) -> &OsStr {
     let bytes = key.as_encoded_bytes();
     if bytes.is_empty() {
         panic!("testrig::env: the variable name is empty; give the name of the variable to patch");
@@ -173,7 +187,7 @@ fn checked_key(key: &OsStr) -> OsString {
     if bytes.contains(&0) {
         panic!("testrig::env: the variable name {key:?} contains a NUL byte; remove it");
     }
-    key.to_owned()
+    key
 }
 
 #[track_caller]

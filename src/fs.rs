@@ -63,18 +63,14 @@ impl Slot for CwdSlot {
 #[track_caller]
 pub fn chdir(path: impl AsRef<Path>) -> CwdGuard {
     let path = path.as_ref();
-    let change = Change {
-        key: Key::Cwd,
-        slot: &CwdSlot,
-        value: Box::new(move |visible| {
-            let Value::Path(current) = visible else {
-                unreachable!("cwd ledger holds paths")
-            };
-            Ok(Value::Path(current.join(path)))
-        }),
-    };
+    let change = Change::compute(Key::Cwd, &CwdSlot, move |visible| {
+        let Value::Path(current) = visible else {
+            unreachable!("cwd ledger holds paths")
+        };
+        Ok(Value::Path(current.join(path)))
+    });
     CwdGuard {
-        _core: core::patch(vec![change]),
+        _core: core::patch_one(change),
     }
 }
 

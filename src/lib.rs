@@ -43,9 +43,9 @@ extern crate self as testrig;
 pub mod __private;
 
 pub use env::EnvGuard;
+pub use fs::CwdGuard;
 #[cfg(feature = "tempfile")]
 pub use fs::TempDir;
-pub use fs::CwdGuard;
 pub use lock::SerialGuard;
 
 /// `use testrig::prelude::*;` brings the guard modules and types, the macros and the

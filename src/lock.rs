@@ -27,10 +27,6 @@ pub struct SerialGuard {
 #[track_caller]
 pub fn serial(key: impl Into<String>) -> SerialGuard {
     SerialGuard {
-        _core: core::patch(vec![Change::set(
-            Key::Serial(key.into()),
-            &NoState,
-            Value::Unit,
-        )]),
+        _core: core::patch_one(Change::set(Key::Serial(key.into()), &NoState, Value::Unit)),
     }
 }

@@ -23,3 +23,8 @@ pub fn restore_leaked_guards(ctx: &TestContext) -> Option<String> {
     text += "Keep guards in locals (`let _guard = ...`) so they drop when the test ends.";
     Some(text)
 }
+
+/// Poisons the guard core's mutex, to prove that a poisoned lock is recovered.
+pub fn poison_core_lock() {
+    crate::core::poison_for_tests();
+}

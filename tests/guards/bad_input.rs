@@ -1,0 +1,78 @@
+use std::panic::{Location, catch_unwind};
+
+use testrig::env;
+
+use crate::key;
+
+/// Runs `f`, expects a panic, and returns its message.
+fn panic_message(f: impl FnOnce() + std::panic::UnwindSafe) -> String {
+    let payload = catch_unwind(f).expect_err("expected a panic");
+    payload
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
+        .unwrap_or_default()
+}
+
+#[test]
+fn empty_key_is_refused() {
+    let msg = panic_message(|| drop(env::set("", "v")));
+    assert!(msg.contains("variable name is empty"), "{msg}");
+}
+
+#[test]
+fn key_with_equals_is_refused_and_named() {
+    let msg = panic_message(|| drop(env::set("A=B", "v")));
+    assert!(msg.contains("\"A=B\"") && msg.contains('='), "{msg}");
+}
+
+#[test]
+fn key_with_nul_is_refused() {
+    let msg = panic_message(|| drop(env::remove("A\0B")));
+    assert!(msg.contains("NUL"), "{msg}");
+}
+
+#[test]
+fn value_with_nul_is_refused_and_names_the_key() {
+    let k = key("NUL_VALUE");
+    let msg = panic_message(|| drop(env::set(&k, "a\0b")));
+    assert!(msg.contains("NUL") && msg.contains(&k), "{msg}");
+    assert_eq!(std::env::var_os(&k), None);
+}
+
+#[test]
+fn many_at_once_checks_everything_before_changing_anything() {
+    let good = key("MANY_GOOD");
+    let msg = panic_message(|| drop(env::set_many([(good.as_str(), "1"), ("BAD=KEY", "2")])));
+    assert!(msg.contains("BAD=KEY"), "{msg}");
+    assert_eq!(
+        std::env::var_os(&good),
+        None,
+        "the valid key was not touched"
+    );
+}
+
+/// The panic hook sees where a panic happened; `#[track_caller]` must make that the test's
+/// own line, not a line inside testrig.
+#[test]
+fn the_panic_points_at_the_callers_line() {
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::<(String, u32)>::new()));
+    let record = seen.clone();
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if let Some(l) = info.location() {
+            record.lock().unwrap().push((l.file().to_owned(), l.line()));
+        }
+    }));
+    let line = Location::caller().line() + 1;
+    let result = catch_unwind(|| drop(env::set("", "v")));
+    std::panic::set_hook(previous);
+    assert!(result.is_err());
+    let seen = seen.lock().unwrap();
+    // Other tests may panic on purpose meanwhile; ours must be among the recorded sites.
+    assert!(
+        seen.iter()
+            .any(|(file, l)| file.ends_with("bad_input.rs") && *l == line),
+        "no panic located at bad_input.rs:{line}; saw {seen:?}"
+    );
+}
