@@ -33,7 +33,11 @@ mod core;
 pub mod env;
 mod exit;
 pub mod fs;
+pub mod isolate;
 pub mod lock;
+mod outcome;
+pub mod scope;
+pub mod timeout;
 
 // Lets the crate use its own macros, whose output names `::testrig`.
 extern crate self as testrig;
@@ -43,9 +47,9 @@ extern crate self as testrig;
 pub mod __private;
 
 pub use env::EnvGuard;
+pub use fs::CwdGuard;
 #[cfg(feature = "tempfile")]
 pub use fs::TempDir;
-pub use fs::CwdGuard;
 pub use lock::SerialGuard;
 
 /// `use testrig::prelude::*;` brings the guard modules and types, the macros and the
