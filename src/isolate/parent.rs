@@ -211,9 +211,14 @@ pub(super) fn run_child_at(
              then {} while exiting",
             describe_status(status)
         ),
-        Some(Err(message)) => resume_unwind(Box::new(format!(
-            "{message}\n(panicked in the isolated child process of {what}, pid {pid})"
-        ))),
+        Some(Err(message)) => {
+            // The child's panic line (with its real location) is in the relayed output above;
+            // the payload goes on unchanged, without a second, misleading panic line.
+            eprintln!("testrig: {what} panicked in its isolated child process (pid {pid})");
+            resume_unwind(Box::new(format!(
+                "{message}\n(panicked in the isolated child process of {what}, pid {pid})"
+            )))
+        }
         None if !err.seen_begin && !out.seen_begin => panic!(
             "testrig: the isolated child process of {what} (pid {pid}) {} without running the \
              test body (isolated at {site}). Is `{name}` the exact name `cargo test -- --list` \
