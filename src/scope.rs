@@ -158,6 +158,9 @@ pub struct TaskScope {
     threads: Mutex<Vec<JoinHandle<()>>>,
     #[cfg(feature = "tokio")]
     tasks: Mutex<Vec<(usize, tokio::task::JoinHandle<()>)>>,
+    /// Tasks aborted by [`cancel`](Self::cancel), awaited by `join` until they are gone.
+    #[cfg(feature = "tokio")]
+    cancelled: Mutex<Vec<tokio::task::JoinHandle<()>>>,
     join_limit: Duration,
     test: Option<String>,
     ended: bool,
@@ -197,6 +200,8 @@ impl TaskScope {
             threads: Mutex::new(Vec::new()),
             #[cfg(feature = "tokio")]
             tasks: Mutex::new(Vec::new()),
+            #[cfg(feature = "tokio")]
+            cancelled: Mutex::new(Vec::new()),
             join_limit: DEFAULT_JOIN_LIMIT,
             test: test_name(),
             ended: false,
@@ -226,6 +231,9 @@ impl TaskScope {
 
     /// Runs `f` on a new OS thread owned by this scope, inside the test's context. A panic or
     /// an `Err` it returns fails the test when the scope ends, naming this call's line.
+    ///
+    /// `f` returns `()` or a `Result`. (A closure whose body only panics has the type `!` in
+    /// edition 2024, which is neither: write `assert!(...)` or give it a unit body.)
     ///
     /// ```
     /// let scope = testrig::scope::TaskScope::new();
@@ -327,7 +335,11 @@ impl TaskScope {
     /// ```
     #[cfg(feature = "tokio")]
     pub fn cancel(&self) {
-        self.abort_running(|| Status::Cancelled);
+        let aborted = self.abort_running(|| Status::Cancelled);
+        self.cancelled
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .extend(aborted);
     }
 
     #[cfg(feature = "tokio")]
@@ -386,7 +398,14 @@ impl TaskScope {
             let _ = tokio::time::timeout(left, self.shared.notify.notified()).await;
         }
         let limit = self.join_limit;
-        for handle in self.abort_running(|| Status::Failed(still_running_task(limit))) {
+        let mut aborted = self.abort_running(|| Status::Failed(still_running_task(limit)));
+        aborted.append(
+            &mut self
+                .cancelled
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner),
+        );
+        for handle in aborted {
             // Returns once the task is dropped, so nothing of it outlives the scope.
             let _ = handle.await;
         }
@@ -414,7 +433,8 @@ impl TaskScope {
     ///
     /// ```
     /// let scope = testrig::scope::TaskScope::new();
-    /// scope.spawn_thread(|| panic!("shard 3 is corrupt"));
+    /// let shard = 3;
+    /// scope.spawn_thread(move || assert!(shard != 3, "shard {shard} is corrupt"));
     /// let report = scope.finish_report();
     /// assert!(report.failures()[0].message().contains("shard 3 is corrupt"));
     /// ```
@@ -519,7 +539,7 @@ impl ChildFailure {
     ///
     /// ```
     /// let scope = testrig::scope::TaskScope::new();
-    /// scope.spawn_thread(|| panic!("x"));
+    /// scope.spawn_thread(|| assert_eq!(1 + 1, 3));
     /// let report = scope.finish_report();
     /// assert_eq!(report.failures()[0].kind(), testrig::scope::ChildKind::Thread);
     /// ```
@@ -532,7 +552,7 @@ impl ChildFailure {
     /// ```
     /// let scope = testrig::scope::TaskScope::new();
     /// let line = line!() + 1;
-    /// scope.spawn_thread(|| panic!("x"));
+    /// scope.spawn_thread(|| assert_eq!(1 + 1, 3));
     /// assert_eq!(scope.finish_report().failures()[0].site().line(), line);
     /// ```
     pub fn site(&self) -> &'static Location<'static> {
