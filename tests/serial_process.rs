@@ -86,8 +86,10 @@ fn a_killed_holder_leaves_no_stale_lock() {
     // The lock file is still there, its lock is not.
     assert!(lock::lock_path(&key).exists());
     assert!(!is_locked(&key), "a dead holder must not block");
-    let _taken = lock::serial(key.as_str());
+    let taken = lock::serial(key.as_str());
     assert!(is_locked(&key));
+    drop(taken);
+    std::fs::remove_file(lock::lock_path(&key)).unwrap();
 }
 
 #[test]
@@ -118,6 +120,7 @@ fn serial_excludes_other_processes() {
         assert_eq!(enter, leave, "two processes held the key at once:\n{text}");
     }
     std::fs::remove_dir_all(&dir).unwrap();
+    std::fs::remove_file(lock::lock_path(&key)).unwrap();
 }
 
 #[test]
@@ -147,6 +150,7 @@ fn nested_and_threaded_serial_in_one_test_share_the_file_lock() {
     assert!(is_locked(&key), "still held by the inner guard");
     drop(inner);
     assert!(!is_locked(&key));
+    std::fs::remove_file(lock::lock_path(&key)).unwrap();
 }
 
 static ACTIVE: AtomicUsize = AtomicUsize::new(0);
@@ -160,14 +164,13 @@ fn run_id() -> String {
 /// Takes the stress key and checks that nobody else holds it, in this process (a counter)
 /// and in any process of the run (a marker file that only the holder may create).
 fn stress_turn() {
-    let key = format!("testrig-test-stress-{}", run_id());
-    let _turn = lock::serial(key.as_str());
+    let _turn = lock::serial("testrig-test-stress");
     assert_eq!(
         ACTIVE.fetch_add(1, Ordering::SeqCst),
         0,
         "two holders in one process"
     );
-    let marker = lock::lock_dir().join(format!("{key}.active"));
+    let marker = lock::lock_dir().join(format!("testrig-test-stress-{}.active", run_id()));
     File::create_new(&marker).expect("two processes held the stress key at once");
     std::thread::sleep(Duration::from_millis(1));
     std::fs::remove_file(&marker).unwrap();
