@@ -224,8 +224,12 @@ pub fn isolated<F: FnOnce()>(body: F) {
 ///
 /// ```no_run
 /// # async fn doc() {
+/// async fn fetch_config() -> String {
+///     std::env::var("CONFIG_URL").unwrap_or_default()
+/// }
+///
 /// testrig::isolate::isolated_async(async {
-///     tokio::task::yield_now().await;
+///     let _config = fetch_config().await;
 /// })
 /// .await;
 /// # }

@@ -2,7 +2,7 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use testrig::context::TestContext;
@@ -123,6 +123,7 @@ fn many_threads_are_all_joined() {
 #[cfg(feature = "tokio")]
 mod tasks {
     use super::*;
+    use std::sync::atomic::AtomicBool;
 
     struct SetOnDrop(Arc<AtomicBool>);
     impl Drop for SetOnDrop {
