@@ -155,7 +155,7 @@ pub(super) fn run_child_at(
     let mut timed_out = None;
     let mut streams_open = true;
     loop {
-        let mut wait = Duration::from_millis(if streams_open { 50 } else { 5 });
+        let mut wait = Duration::from_millis(if streams_open { 50 } else { 1 });
         if let (Some(limit), None) = (limit, timed_out) {
             wait = wait.min(limit.saturating_sub(start.elapsed()));
         }
@@ -165,6 +165,13 @@ pub(super) fn run_child_at(
                 Ok((Stream::Err, line)) => err.feed(&line, Stream::Err),
                 Err(RecvTimeoutError::Timeout) => {}
                 Err(RecvTimeoutError::Disconnected) => streams_open = false,
+            }
+        } else if limit.is_none() && status.is_none() {
+            // Both pipes closed: the child is exiting (or a grandchild is left with nothing
+            // to say). Nothing to enforce, so just reap it.
+            if let Ok(s) = child.wait() {
+                status = Some(s);
+                ended_at = Some(Instant::now());
             }
         } else {
             std::thread::sleep(wait);
