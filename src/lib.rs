@@ -51,6 +51,7 @@ pub use fs::CwdGuard;
 #[cfg(feature = "tempfile")]
 pub use fs::TempDir;
 pub use lock::SerialGuard;
+pub use scope::TaskScope;
 
 /// `use testrig::prelude::*;` brings the guard modules and types, the macros and the
 /// built-in fixtures.
@@ -58,6 +59,6 @@ pub mod prelude {
     pub use crate::context::TestContext;
     #[cfg(feature = "tempfile")]
     pub use crate::fs::TempDir;
-    pub use crate::{CwdGuard, EnvGuard, SerialGuard};
+    pub use crate::{CwdGuard, EnvGuard, SerialGuard, TaskScope};
     pub use crate::{env, fs, lock};
 }

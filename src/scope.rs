@@ -3,7 +3,7 @@
 //!
 //! A failure in a spawned worker is easy to lose: the panic is printed, the `JoinHandle` is
 //! dropped, and the test passes. A [`TaskScope`] owns its children. When it ends (an explicit
-//! [`join`](TaskScope::join) / [`finish`](TaskScope::finish), or its drop) it waits for them
+//! `join().await` (feature `tokio`) / [`finish`](TaskScope::finish), or its drop) it waits for them
 //! within a bound, cancels tasks still running, and fails the test listing *every* child that
 //! panicked, returned `Err`, or did not finish, each with the line that spawned it.
 //!
@@ -63,7 +63,7 @@ impl<T, E: fmt::Debug> ChildOutcome for Result<T, E> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ChildKind {
-    /// Spawned with [`TaskScope::spawn`].
+    /// Spawned with `TaskScope::spawn` (feature `tokio`).
     Task,
     /// Spawned with [`TaskScope::spawn_thread`].
     Thread,
