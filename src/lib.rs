@@ -36,6 +36,7 @@ pub mod fs;
 pub mod isolate;
 pub mod lock;
 mod outcome;
+mod run_options;
 pub mod scope;
 pub mod timeout;
 
