@@ -10,7 +10,8 @@
 //! #[test]
 //! fn reads_tz_from_c() {
 //!     testrig::isolate::isolated(|| {
-//!         // Runs in a fresh process: nothing here can race with other tests.
+//!         // SAFETY: this closure runs in a fresh process that runs only this test, so no
+//!         // other thread reads the environment while it changes.
 //!         unsafe { std::env::set_var("TZ", "Pacific/Auckland") };
 //!         // ... call into a C library that reads TZ ...
 //!     });

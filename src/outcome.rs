@@ -43,10 +43,12 @@ pub(crate) fn describe_test(name: Option<&str>) -> String {
     text
 }
 
-/// `1.503s`, `250ms`, for messages.
+/// `1.503s`, `30s`, `250ms`, for messages.
 pub(crate) fn human(d: Duration) -> String {
     if d < Duration::from_secs(1) {
         format!("{}ms", d.as_millis())
+    } else if d.subsec_nanos() == 0 {
+        format!("{}s", d.as_secs())
     } else {
         format!("{:.3}s", d.as_secs_f64())
     }
