@@ -38,6 +38,8 @@
 //!   timeout.
 //! - A time limit ([`Isolation::timeout`] or `TESTRIG_TIMEOUT`) is enforced by the parent,
 //!   which kills the child: unlike a thread, a process can be stopped.
+//! - The child is a new process: session fixtures are built again there, once, and torn
+//!   down when it exits; nothing built in the parent reaches it except the environment.
 //! - Starting the child costs a few milliseconds per test (about 2.5 ms for a trivial test in
 //!   a debug build on a small Linux machine), so isolate the tests that need it, not all.
 

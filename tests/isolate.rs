@@ -144,6 +144,24 @@ fn helper_wrong_thread() {
 }
 
 #[test]
+fn helper_leaks_a_guard() {
+    if in_helper() {
+        isolated(|| std::mem::forget(testrig::env::set("TESTRIG_TEST_LEAKED", "1")));
+    }
+}
+
+#[test]
+fn what_the_child_reports_at_exit_is_relayed() {
+    let (output, text) = run_helper("helper_leaks_a_guard");
+    assert!(output.status.success(), "{text}");
+    assert!(
+        text.contains("env var `TESTRIG_TEST_LEAKED` patched at tests/isolate.rs:")
+            && text.contains("was still live"),
+        "the child's exit report is missing:\n{text}"
+    );
+}
+
+#[test]
 fn abort_in_the_child_is_reported_with_its_signal() {
     let (output, text) = run_helper("helper_aborts");
     assert!(!output.status.success(), "{text}");

@@ -16,8 +16,8 @@ enum Stream {
     Err,
 }
 
-/// Output of one stream of the child. Only what the child printed between its begin and end
-/// marks is relayed; libtest's own lines around them are the child harness's noise.
+/// Output of one stream of the child. What the child printed from its begin mark on is
+/// relayed; libtest's own lines before it are the child harness's noise.
 #[derive(Default)]
 struct Relay {
     inside: bool,
@@ -51,7 +51,9 @@ impl Relay {
             }
             return;
         }
-        if !self.inside {
+        // Before the begin mark is the child harness's noise; after the end mark only the
+        // child's exit work (say, a report of guards still live) can speak, so it is relayed.
+        if !self.seen_begin {
             self.outside.push_str(&text);
             return;
         }
