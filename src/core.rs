@@ -574,7 +574,7 @@ fn find_cycle(state: &State, owner: Owner, mut at: usize) -> Option<String> {
     None
 }
 
-fn lock_timeout() -> Duration {
+pub(crate) fn lock_timeout() -> Duration {
     static TIMEOUT: OnceLock<Duration> = OnceLock::new();
     *TIMEOUT.get_or_init(|| {
         std::env::var("TESTRIG_LOCK_TIMEOUT")

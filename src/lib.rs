@@ -33,7 +33,12 @@ mod core;
 pub mod env;
 mod exit;
 pub mod fs;
+pub mod isolate;
 pub mod lock;
+mod outcome;
+mod run_options;
+pub mod scope;
+pub mod timeout;
 
 // Lets the crate use its own macros, whose output names `::testrig`.
 extern crate self as testrig;
@@ -47,6 +52,7 @@ pub use fs::CwdGuard;
 #[cfg(feature = "tempfile")]
 pub use fs::TempDir;
 pub use lock::SerialGuard;
+pub use scope::TaskScope;
 
 /// `use testrig::prelude::*;` brings the guard modules and types, the macros and the
 /// built-in fixtures.
@@ -54,6 +60,6 @@ pub mod prelude {
     pub use crate::context::TestContext;
     #[cfg(feature = "tempfile")]
     pub use crate::fs::TempDir;
-    pub use crate::{CwdGuard, EnvGuard, SerialGuard};
+    pub use crate::{CwdGuard, EnvGuard, SerialGuard, TaskScope};
     pub use crate::{env, fs, lock};
 }

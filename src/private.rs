@@ -2,6 +2,8 @@
 
 use crate::context::{Owner, TestContext};
 
+pub use crate::run_options::{RunOptions, run_async, run_sync};
+
 /// Restores every guard `ctx`'s test still holds and describes them, one per line, or `None`
 /// when the test left nothing patched.
 pub fn restore_leaked_guards(ctx: &TestContext) -> Option<String> {

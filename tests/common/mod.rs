@@ -1,0 +1,37 @@
+//! Runs one test of this same binary in a process of its own, as a plain `cargo test` would
+//! (without nextest's variables), to check what a failing test reports.
+
+#![allow(dead_code, unreachable_pub)]
+
+use std::process::{Command, Output, Stdio};
+
+/// Set in helper processes; helper tests do nothing without it.
+pub const META: &str = "TESTRIG_TEST_META";
+
+/// Whether this process is a helper run started by [`run_helper`].
+pub fn in_helper() -> bool {
+    std::env::var_os(META).is_some()
+}
+
+/// A command running test `name` of this binary alone, outside nextest.
+pub fn helper(name: &str) -> Command {
+    let mut cmd = Command::new(std::env::current_exe().unwrap());
+    cmd.args([name, "--exact", "--nocapture", "--test-threads=1"])
+        .env(META, "1")
+        .env_remove("NEXTEST")
+        .env_remove("NEXTEST_RUN_ID")
+        .env_remove("TESTRIG_TIMEOUT")
+        .stdin(Stdio::null());
+    cmd
+}
+
+/// Runs test `name` of this binary as a helper and returns its output, stdout then stderr.
+pub fn run_helper(name: &str) -> (Output, String) {
+    let output = helper(name).output().unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    (output, text)
+}
