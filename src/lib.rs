@@ -34,6 +34,8 @@ pub mod env;
 mod exit;
 pub mod fs;
 pub mod lock;
+#[cfg(any(feature = "log", feature = "tracing"))]
+pub mod log;
 
 // Lets the crate use its own macros, whose output names `::testrig`.
 extern crate self as testrig;
@@ -54,6 +56,8 @@ pub mod prelude {
     pub use crate::context::TestContext;
     #[cfg(feature = "tempfile")]
     pub use crate::fs::TempDir;
+    #[cfg(any(feature = "log", feature = "tracing"))]
+    pub use crate::log::{Level, LogCapture};
     pub use crate::{CwdGuard, EnvGuard, SerialGuard};
     pub use crate::{env, fs, lock};
 }
