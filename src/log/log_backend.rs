@@ -83,19 +83,71 @@ impl<L: Log> Log for Capture<L> {
     }
 }
 
-/// The logger testrig installs when no other is set: it captures and prints nothing.
+/// What testrig's own logger passes records on to: nothing, until [`install`] gives it the
+/// application's logger.
 #[derive(Debug)]
-struct Nothing;
+struct Forward;
 
-impl Log for Nothing {
-    fn enabled(&self, _: &Metadata<'_>) -> bool {
-        false
+static FORWARD: OnceLock<&'static dyn Log> = OnceLock::new();
+
+impl Log for Forward {
+    fn enabled(&self, metadata: &Metadata<'_>) -> bool {
+        FORWARD.get().is_some_and(|l| l.enabled(metadata))
     }
-    fn log(&self, _: &::log::Record<'_>) {}
-    fn flush(&self) {}
+    fn log(&self, record: &::log::Record<'_>) {
+        if let Some(logger) = FORWARD.get() {
+            logger.log(record);
+        }
+    }
+    fn flush(&self) {
+        if let Some(logger) = FORWARD.get() {
+            logger.flush();
+        }
+    }
 }
 
-static OURS: Capture<Nothing> = Capture { inner: Nothing };
+static OURS: Capture<Forward> = Capture { inner: Forward };
+
+/// Installs the application's `log` logger in a test process, whichever comes first: this or
+/// the first [`super::LogCapture`]. Use it where tests would call `log::set_boxed_logger`.
+///
+/// - No logger set yet: installs `logger` wrapped in [`Capture`]; the application's max level
+///   (`log::set_max_level`) is left to the application.
+/// - testrig's logger already set (a capture started first): testrig's logger passes every
+///   record on to `logger`. The max level stays at `Trace`, and `logger` filters for itself.
+/// - Any other logger already set: returns the error, and `logger` is not used.
+///
+/// ```
+/// use testrig::log::{Level, LogCapture};
+///
+/// struct AppLogger;
+/// impl log::Log for AppLogger {
+///     fn enabled(&self, m: &log::Metadata<'_>) -> bool { m.level() <= log::Level::Info }
+///     fn log(&self, r: &log::Record<'_>) {
+///         if self.enabled(r.metadata()) { eprintln!("app: {}", r.args()) }
+///     }
+///     fn flush(&self) {}
+/// }
+///
+/// let logs = LogCapture::start(); // testrig's logger first ...
+/// testrig::log::install(Box::new(AppLogger)).unwrap(); // ... and the app's still works
+/// log::debug!("captured, and filtered out by the app's logger");
+/// logs.assert_contains(Level::Debug, "captured");
+/// ```
+///
+/// # Errors
+///
+/// When a logger other than testrig's was set before: `log` allows one per process.
+pub fn install(logger: Box<dyn Log>) -> Result<(), ::log::SetLoggerError> {
+    // Leaked, as `log::set_boxed_logger` does: a logger lives as long as the process.
+    let logger: &'static dyn Log = Box::leak(logger);
+    let wrapped: &'static Capture<&'static dyn Log> = Box::leak(Box::new(Capture::wrap(logger)));
+    match ::log::set_logger(wrapped) {
+        Ok(()) => Ok(()),
+        Err(err) if ensure() == Backend::Installed => FORWARD.set(logger).map_err(|_| err),
+        Err(err) => Err(err),
+    }
+}
 
 fn convert(record: &::log::Record<'_>) -> Record {
     struct Fields(Vec<(String, String)>);
@@ -128,7 +180,8 @@ fn convert(record: &::log::Record<'_>) -> Record {
 /// How `log` records reach captures in this process.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Backend {
-    /// testrig's own logger is the global one; the max level is `Trace`.
+    /// testrig's own logger is the global one; the max level is `Trace`. The application's
+    /// logger, if it was given to [`install`] later, gets every record passed on.
     Installed,
     /// The application installed its logger wrapped in [`Capture`].
     Wrapped,

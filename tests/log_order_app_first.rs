@@ -1,0 +1,79 @@
+//! The application installs its logger, wrapped in `testrig::log::Capture`, before any capture
+//! starts: it keeps its output and its max level, and captures still work.
+#![cfg(feature = "log")]
+
+use std::sync::{Mutex, Once};
+
+use testrig::log::{Capture, Level, LogCapture};
+
+static APP_SAW: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+struct AppLogger;
+
+impl log::Log for AppLogger {
+    fn enabled(&self, _: &log::Metadata<'_>) -> bool {
+        true
+    }
+    fn log(&self, record: &log::Record<'_>) {
+        APP_SAW.lock().unwrap().push(record.args().to_string());
+    }
+    fn flush(&self) {}
+}
+
+fn app_setup() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        log::set_boxed_logger(Box::new(Capture::wrap(AppLogger))).unwrap();
+        log::set_max_level(log::LevelFilter::Info);
+    });
+}
+
+#[test]
+fn capture_and_app_logger_both_get_records() {
+    app_setup();
+    let logs = LogCapture::start();
+    assert!(logs.notes().is_empty(), "{:?}", logs.notes());
+    log::warn!("app-first wrapped warning");
+    logs.assert_contains(Level::Warn, "app-first wrapped warning");
+    assert!(
+        APP_SAW
+            .lock()
+            .unwrap()
+            .contains(&"app-first wrapped warning".to_owned()),
+        "the application's logger must keep getting records"
+    );
+}
+
+/// One test, so that no other test of this binary changes the max level in between.
+#[test]
+fn levels_raise_the_max_level_and_put_it_back() {
+    app_setup();
+    let logs = LogCapture::start();
+    log::debug!("below the app's max level");
+    {
+        let _level = logs.at_level(Level::Debug);
+        assert_eq!(log::max_level(), log::LevelFilter::Debug);
+        log::debug!("debug while raised");
+    }
+    assert_eq!(
+        log::max_level(),
+        log::LevelFilter::Info,
+        "the app's level is back"
+    );
+    log::debug!("below again");
+    assert_eq!(logs.messages(), ["debug while raised"]);
+
+    let logs = LogCapture::start();
+    logs.set_level(Level::Trace);
+    assert_eq!(log::max_level(), log::LevelFilter::Trace);
+    log::trace!("trace while set");
+    logs.assert_contains(Level::Trace, "trace while set");
+    drop(logs);
+    assert_eq!(log::max_level(), log::LevelFilter::Info);
+}
+
+#[test]
+fn a_second_install_is_refused() {
+    app_setup();
+    assert!(testrig::log::install(Box::new(AppLogger)).is_err());
+}
