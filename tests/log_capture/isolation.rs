@@ -25,7 +25,7 @@ fn log_tagged(tag: &str) {
 
 fn emit(tag: &str, i: usize, from: &str) {
     #[cfg(feature = "log")]
-    if i % 2 == 0 {
+    if i.is_multiple_of(2) {
         log::info!(target: "isolation", tag, i; "{tag} record {i} from {from}");
         return;
     }
