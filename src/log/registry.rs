@@ -148,31 +148,33 @@ pub(crate) fn deliver(attr: Attr, level: Level, build: impl FnOnce() -> Record) 
         return;
     }
     let seq = SEQ.fetch_add(1, Ordering::SeqCst);
-    let sinks = SINKS.read().unwrap_or_else(PoisonError::into_inner);
-    match sinks.get(&attr) {
-        Some(list) => {
-            let mut build = Some(build);
-            let mut record = None;
-            for sink in list.iter().filter(|s| s.wants(level)) {
-                let record = record
-                    .get_or_insert_with(|| build.take().expect("built once")())
-                    .clone();
-                sink.records
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .push(record);
-            }
+    // Chosen under the lock, built after it: formatting runs the application's `Display`
+    // impls, which may log themselves.
+    let targets: Option<Vec<Arc<Sink>>> = {
+        let sinks = SINKS.read().unwrap_or_else(PoisonError::into_inner);
+        match sinks.get(&attr) {
+            Some(list) => Some(list.iter().filter(|s| s.wants(level)).cloned().collect()),
+            None if matches!(attr, Attr::Thread(_)) => None,
+            None => return,
         }
-        None if matches!(attr, Attr::Thread(_)) => {
-            drop(sinks);
-            let record = build();
-            let mut bucket = UNATTRIBUTED.lock().unwrap_or_else(PoisonError::into_inner);
-            if bucket.records.len() == UNATTRIBUTED_KEPT {
-                bucket.last_evicted = bucket.records.pop_front().map(|(seq, _)| seq);
-            }
-            bucket.records.push_back((seq, record));
+    };
+    if targets.as_ref().is_some_and(Vec::is_empty) {
+        return; // its captures keep only more severe records
+    }
+    let record = build();
+    let Some(targets) = targets else {
+        let mut bucket = UNATTRIBUTED.lock().unwrap_or_else(PoisonError::into_inner);
+        if bucket.records.len() == UNATTRIBUTED_KEPT {
+            bucket.last_evicted = bucket.records.pop_front().map(|(seq, _)| seq);
         }
-        None => {}
+        bucket.records.push_back((seq, record));
+        return;
+    };
+    for sink in targets {
+        sink.records
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(record.clone());
     }
 }
 

@@ -132,3 +132,23 @@ fn records_stop_when_the_capture_drops() {
     assert_eq!(records.len(), 1);
     assert!(again.records().is_empty(), "a new capture starts empty");
 }
+
+/// Formatting a message may run code that logs; capture must not deadlock on that.
+#[test]
+fn a_display_impl_that_logs_does_not_deadlock() {
+    struct Chatty;
+    impl std::fmt::Display for Chatty {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            emit("inner", 0, "display");
+            f.write_str("chatty")
+        }
+    }
+    let logs = LogCapture::start();
+    #[cfg(feature = "log")]
+    log::info!("outer {}", Chatty);
+    #[cfg(not(feature = "log"))]
+    tracing::info!("outer {}", Chatty);
+    let messages = logs.messages();
+    assert!(messages.iter().any(|m| m == "outer chatty"), "{messages:?}");
+    assert!(messages.iter().any(|m| m.starts_with("inner record 0")), "{messages:?}");
+}

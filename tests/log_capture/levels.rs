@@ -81,3 +81,12 @@ fn levels_of_both_facades_convert() {
     #[cfg(feature = "tracing")]
     assert_eq!(Level::from(tracing::Level::DEBUG), Level::Debug);
 }
+
+#[test]
+fn records_below_the_level_are_not_called_unattributed() {
+    let logs = LogCapture::start();
+    let _level = logs.at_level(Level::Error);
+    log_at(Level::Info, "filtered, not lost");
+    assert!(logs.records().is_empty());
+    assert!(logs.unattributed().iter().all(|r| r.message() != "filtered, not lost"));
+}
