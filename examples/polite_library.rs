@@ -123,9 +123,13 @@ mod tests {
             fn flush(&self) {}
         }
         static INSTALL: Once = Once::new();
-        INSTALL.call_once(|| testrig::log::install(Box::new(AppLogger)).unwrap());
+        INSTALL.call_once(|| {
+            testrig::log::install(Box::new(AppLogger), log::LevelFilter::Info).unwrap()
+        });
 
         let logs = LogCapture::start();
+        // Installed first, the app's logger keeps its max level: ask for more for this test.
+        let _level = logs.at_level(Level::Debug);
         settings::parse("a = 1\n");
         logs.assert_contains(Level::Debug, "setting read");
         let app_lines = APP_LINES.lock().unwrap();

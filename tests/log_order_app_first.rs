@@ -75,5 +75,5 @@ fn levels_raise_the_max_level_and_put_it_back() {
 #[test]
 fn a_second_install_is_refused() {
     app_setup();
-    assert!(testrig::log::install(Box::new(AppLogger)).is_err());
+    assert!(testrig::log::install(Box::new(AppLogger), log::LevelFilter::Info).is_err());
 }

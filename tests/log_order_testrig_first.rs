@@ -26,7 +26,7 @@ impl log::Log for AppLogger {
 fn setup() -> LogCapture {
     let logs = LogCapture::start();
     static ONCE: Once = Once::new();
-    ONCE.call_once(|| testrig::log::install(Box::new(AppLogger)).unwrap());
+    ONCE.call_once(|| testrig::log::install(Box::new(AppLogger), log::LevelFilter::Info).unwrap());
     logs
 }
 

@@ -111,10 +111,12 @@ static OURS: Capture<Forward> = Capture { inner: Forward };
 /// Installs the application's `log` logger in a test process, whichever comes first: this or
 /// the first [`super::LogCapture`]. Use it where tests would call `log::set_boxed_logger`.
 ///
-/// - No logger set yet: installs `logger` wrapped in [`Capture`]; the application's max level
-///   (`log::set_max_level`) is left to the application.
+/// - No logger set yet: installs `logger` wrapped in [`Capture`] and sets `log`'s max level to
+///   `max_level`. Captures then see records up to `max_level`; a test that needs more verbose
+///   ones raises it with [`super::LogCapture::at_level`].
 /// - testrig's logger already set (a capture started first): testrig's logger passes every
-///   record on to `logger`. The max level stays at `Trace`, and `logger` filters for itself.
+///   record on to `logger`. The max level stays at `Trace`, and `logger` filters for itself
+///   (as logger crates do: `max_level` is only a fast path).
 /// - Any other logger already set: returns the error, and `logger` is not used.
 ///
 /// ```
@@ -129,8 +131,8 @@ static OURS: Capture<Forward> = Capture { inner: Forward };
 ///     fn flush(&self) {}
 /// }
 ///
-/// let logs = LogCapture::start(); // testrig's logger first ...
-/// testrig::log::install(Box::new(AppLogger)).unwrap(); // ... and the app's still works
+/// let logs = LogCapture::start(); // testrig's logger first, the app's second: both work
+/// testrig::log::install(Box::new(AppLogger), log::LevelFilter::Info).unwrap();
 /// log::debug!("captured, and filtered out by the app's logger");
 /// logs.assert_contains(Level::Debug, "captured");
 /// ```
@@ -138,12 +140,15 @@ static OURS: Capture<Forward> = Capture { inner: Forward };
 /// # Errors
 ///
 /// When a logger other than testrig's was set before: `log` allows one per process.
-pub fn install(logger: Box<dyn Log>) -> Result<(), ::log::SetLoggerError> {
+pub fn install(logger: Box<dyn Log>, max_level: LevelFilter) -> Result<(), ::log::SetLoggerError> {
     // Leaked, as `log::set_boxed_logger` does: a logger lives as long as the process.
     let logger: &'static dyn Log = Box::leak(logger);
     let wrapped: &'static Capture<&'static dyn Log> = Box::leak(Box::new(Capture::wrap(logger)));
     match ::log::set_logger(wrapped) {
-        Ok(()) => Ok(()),
+        Ok(()) => {
+            ::log::set_max_level(max_level);
+            Ok(())
+        }
         Err(err) if ensure() == Backend::Installed => FORWARD.set(logger).map_err(|_| err),
         Err(err) => Err(err),
     }

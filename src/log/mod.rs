@@ -43,9 +43,9 @@
 //! output is unchanged and captures work, in either order. Without that, captures cannot see
 //! `log` records, and their failure messages say so ([`LogCapture::notes`]). If testrig's
 //! logger came first, a later `log::set_logger` fails, as it would for any second logger. The
-//! one form that works in both orders is [`install`]: `testrig::log::install(Box::new(logger))`
-//! wraps the logger when it comes first, and has testrig's logger pass every record on to it
-//! when a capture came first.
+//! one form that works in both orders is [`install`]:
+//! `testrig::log::install(Box::new(logger), level)` wraps the logger when it comes first, and
+//! has testrig's logger pass every record on to it when a capture came first.
 //!
 //! `tracing`: the first capture installs `Registry` + [`CaptureLayer`] as the global default
 //! only when no global subscriber is set. An application's own subscriber gets the layer added

@@ -150,5 +150,8 @@ fn a_display_impl_that_logs_does_not_deadlock() {
     tracing::info!("outer {}", Chatty);
     let messages = logs.messages();
     assert!(messages.iter().any(|m| m == "outer chatty"), "{messages:?}");
-    assert!(messages.iter().any(|m| m.starts_with("inner record 0")), "{messages:?}");
+    assert!(
+        messages.iter().any(|m| m.starts_with("inner record 0")),
+        "{messages:?}"
+    );
 }

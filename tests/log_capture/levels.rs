@@ -88,5 +88,9 @@ fn records_below_the_level_are_not_called_unattributed() {
     let _level = logs.at_level(Level::Error);
     log_at(Level::Info, "filtered, not lost");
     assert!(logs.records().is_empty());
-    assert!(logs.unattributed().iter().all(|r| r.message() != "filtered, not lost"));
+    assert!(
+        logs.unattributed()
+            .iter()
+            .all(|r| r.message() != "filtered, not lost")
+    );
 }
