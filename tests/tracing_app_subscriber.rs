@@ -1,5 +1,6 @@
 //! The application sets its own global subscriber with testrig's layer beside its own layer:
-//! its layer keeps seeing every event, and captures work.
+//! its layers (a counting one, and fmt with the test writer) keep seeing every event, and
+//! captures work.
 #![cfg(feature = "tracing")]
 
 use std::sync::Once;
@@ -21,7 +22,9 @@ impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for AppLayer {
 fn app_setup() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
+        // The usual test set-up: print per test through the harness, and capture.
         tracing_subscriber::registry()
+            .with(tracing_subscriber::fmt::layer().with_test_writer())
             .with(AppLayer)
             .with(testrig::log::layer())
             .init();

@@ -222,7 +222,10 @@ pub(crate) fn note(backend: Backend) -> Option<String> {
     (backend == Backend::Foreign).then(|| {
         "`log` records are not captured: the application set its own `log` logger before \
          the first capture started, and `log` cannot wrap a logger once it is set. Install it \
-         wrapped instead: `log::set_boxed_logger(Box::new(testrig::log::Capture::wrap(logger)))`."
+         wrapped instead: `log::set_boxed_logger(Box::new(testrig::log::Capture::wrap(logger)))`, \
+         or with `testrig::log::install(Box::new(logger), level)`. (When that logger is \
+         tracing-log's `LogTracer`, `log` records arrive as `tracing` events instead, and are \
+         captured where the subscriber has testrig's layer.)"
             .to_owned()
     })
 }

@@ -109,6 +109,7 @@ use registry::{Attr, Sink};
 /// logs.assert_sequence([(Level::Info, "connecting"), (Level::Warn, "retrying")]);
 /// # }
 /// ```
+#[must_use = "the capture stops when it drops; bind it with `let logs = ...`"]
 pub struct LogCapture {
     attr: Attr,
     sink: Arc<Sink>,
@@ -297,6 +298,13 @@ impl LogCapture {
         self.sink.threshold()
     }
 }
+
+// A capture moves into spawned tasks and is held across `.await` on multi-thread runtimes.
+const _: () = {
+    const fn send_sync<T: Send + Sync>() {}
+    send_sync::<LogCapture>();
+    send_sync::<LevelGuard>();
+};
 
 impl std::fmt::Debug for LogCapture {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

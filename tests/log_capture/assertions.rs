@@ -192,3 +192,24 @@ fn failure_points_at_the_callers_line() {
         Some((file!().to_owned(), expected_line))
     );
 }
+
+/// `log` records bridged into `tracing` by tracing-log carry their origin in `log.*` fields:
+/// the record shows the original target and location, not the bridge's.
+#[cfg(feature = "tracing")]
+#[test]
+fn records_bridged_by_tracing_log_keep_their_origin() {
+    let logs = LogCapture::start();
+    tracing::info!(
+        log.target = "legacy::db",
+        log.module_path = "legacy::db",
+        log.file = "src/db.rs",
+        log.line = 7_u32,
+        rows = 3,
+        "bridged"
+    );
+    let r = &logs.records()[0];
+    assert_eq!(r.target(), "legacy::db");
+    assert_eq!(r.module_path(), Some("legacy::db"));
+    assert_eq!(r.location(), Some(("src/db.rs", 7)));
+    assert_eq!(r.fields(), [("rows".to_owned(), "3".to_owned())]);
+}

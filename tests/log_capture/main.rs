@@ -6,6 +6,7 @@
 mod assertions;
 mod isolation;
 mod levels;
+mod model;
 mod spawned;
 mod tokio_tasks;
 
