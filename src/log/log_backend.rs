@@ -73,8 +73,10 @@ impl<L: Log> Log for Capture<L> {
     }
 
     fn log(&self, record: &::log::Record<'_>) {
-        let level = Level::from(record.level());
-        registry::deliver(registry::here(), level, || convert(record));
+        if registry::active() {
+            let level = Level::from(record.level());
+            registry::deliver(registry::here(), level, || convert(record));
+        }
         self.inner.log(record);
     }
 

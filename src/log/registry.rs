@@ -170,11 +170,18 @@ pub(crate) fn deliver(attr: Attr, level: Level, build: impl FnOnce() -> Record) 
         bucket.records.push_back((seq, record));
         return;
     };
-    for sink in targets {
+    let mut record = Some(record);
+    let last = targets.len() - 1;
+    for (i, sink) in targets.iter().enumerate() {
+        let record = if i == last {
+            record.take().expect("moved once, into the last sink")
+        } else {
+            record.clone().expect("still here before the last sink")
+        };
         sink.records
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .push(record.clone());
+            .push(record);
     }
 }
 
