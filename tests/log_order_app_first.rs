@@ -70,6 +70,32 @@ fn levels_raise_the_max_level_and_put_it_back() {
     logs.assert_contains(Level::Trace, "trace while set");
     drop(logs);
     assert_eq!(log::max_level(), log::LevelFilter::Info);
+
+    // Tests needing different levels at once never lower the level under each other: they
+    // take turns on it through the guard core.
+    let workers: Vec<_> = (0..8)
+        .map(|n| {
+            std::thread::spawn(move || {
+                let logs = LogCapture::start();
+                let level = if n % 2 == 0 {
+                    Level::Debug
+                } else {
+                    Level::Trace
+                };
+                for _ in 0..200 {
+                    let _level = logs.at_level(level);
+                    let needed = log::Level::from(level).to_level_filter();
+                    assert!(log::max_level() >= needed, "lowered under a live guard");
+                    std::thread::yield_now();
+                    assert!(log::max_level() >= needed, "lowered under a live guard");
+                }
+            })
+        })
+        .collect();
+    for worker in workers {
+        worker.join().unwrap();
+    }
+    assert_eq!(log::max_level(), log::LevelFilter::Info);
 }
 
 #[test]

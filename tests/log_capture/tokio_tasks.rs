@@ -27,6 +27,16 @@ async fn followed_tasks_on_a_multi_thread_runtime() {
     logs.assert_count(Matcher::new().level(Level::Info).containing("task "), 20);
 }
 
+/// On the default current-thread runtime, spawned tasks run on the test's own thread.
+#[tokio::test]
+async fn current_thread_runtime_tasks_need_nothing() {
+    let logs = LogCapture::start();
+    tokio::spawn(async { log_info("spawned on the test thread") })
+        .await
+        .unwrap();
+    logs.assert_contains(Level::Info, "spawned on the test thread");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn spawn_blocking_with_follow_fn() {
     let logs = LogCapture::start();
