@@ -82,7 +82,6 @@ pub use log_backend::{Capture, install};
 #[cfg(feature = "tracing")]
 pub use tracing_backend::{CaptureLayer, layer, subscriber};
 
-#[allow(unused_imports)] // doc links
 use crate::context::TestContext;
 pub use follow::{Follow, follow, follow_fn, spawn};
 pub use matcher::Matcher;
