@@ -2,28 +2,21 @@
 //! starts: it keeps its output and its max level, and captures still work.
 #![cfg(feature = "log")]
 
-use std::sync::{Mutex, Once};
+use std::sync::Once;
 
+#[path = "support/app_logger.rs"]
+mod app_logger;
+
+use app_logger::{AppLogger, app_saw};
 use testrig::log::{Capture, Level, LogCapture};
-
-static APP_SAW: Mutex<Vec<String>> = Mutex::new(Vec::new());
-
-struct AppLogger;
-
-impl log::Log for AppLogger {
-    fn enabled(&self, _: &log::Metadata<'_>) -> bool {
-        true
-    }
-    fn log(&self, record: &log::Record<'_>) {
-        APP_SAW.lock().unwrap().push(record.args().to_string());
-    }
-    fn flush(&self) {}
-}
 
 fn app_setup() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
-        log::set_boxed_logger(Box::new(Capture::wrap(AppLogger))).unwrap();
+        log::set_boxed_logger(Box::new(Capture::wrap(AppLogger {
+            max: log::Level::Trace,
+        })))
+        .unwrap();
         log::set_max_level(log::LevelFilter::Info);
     });
 }
@@ -36,10 +29,7 @@ fn capture_and_app_logger_both_get_records() {
     log::warn!("app-first wrapped warning");
     logs.assert_contains(Level::Warn, "app-first wrapped warning");
     assert!(
-        APP_SAW
-            .lock()
-            .unwrap()
-            .contains(&"app-first wrapped warning".to_owned()),
+        app_saw("app-first wrapped warning"),
         "the application's logger must keep getting records"
     );
 }
@@ -101,5 +91,13 @@ fn levels_raise_the_max_level_and_put_it_back() {
 #[test]
 fn a_second_install_is_refused() {
     app_setup();
-    assert!(testrig::log::install(Box::new(AppLogger), log::LevelFilter::Info).is_err());
+    assert!(
+        testrig::log::install(
+            Box::new(AppLogger {
+                max: log::Level::Trace
+            }),
+            log::LevelFilter::Info
+        )
+        .is_err()
+    );
 }

@@ -2,28 +2,21 @@
 //! never replaces it; `log` records cannot be captured, and captures say so and how to fix it.
 #![cfg(feature = "log")]
 
-use std::sync::{Mutex, Once};
+use std::sync::Once;
 
+#[path = "support/app_logger.rs"]
+mod app_logger;
+
+use app_logger::{AppLogger, app_saw};
 use testrig::log::{Level, LogCapture};
-
-static APP_SAW: Mutex<Vec<String>> = Mutex::new(Vec::new());
-
-struct AppLogger;
-
-impl log::Log for AppLogger {
-    fn enabled(&self, _: &log::Metadata<'_>) -> bool {
-        true
-    }
-    fn log(&self, record: &log::Record<'_>) {
-        APP_SAW.lock().unwrap().push(record.args().to_string());
-    }
-    fn flush(&self) {}
-}
 
 fn app_setup() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
-        log::set_boxed_logger(Box::new(AppLogger)).unwrap();
+        log::set_boxed_logger(Box::new(AppLogger {
+            max: log::Level::Trace,
+        }))
+        .unwrap();
         log::set_max_level(log::LevelFilter::Info);
     });
 }
@@ -33,12 +26,7 @@ fn the_app_logger_stays_and_the_capture_explains() {
     app_setup();
     let logs = LogCapture::start();
     log::warn!("only the app sees this");
-    assert!(
-        APP_SAW
-            .lock()
-            .unwrap()
-            .contains(&"only the app sees this".to_owned())
-    );
+    assert!(app_saw("only the app sees this"));
     assert!(
         logs.records()
             .iter()

@@ -2,31 +2,27 @@
 //! testrig's logger pass every record on to the application's, so both keep working.
 #![cfg(feature = "log")]
 
-use std::sync::{Mutex, Once};
+use std::sync::Once;
 
+#[path = "support/app_logger.rs"]
+mod app_logger;
+
+use app_logger::{AppLogger, app_saw};
 use testrig::log::{Level, LogCapture};
-
-static APP_SAW: Mutex<Vec<String>> = Mutex::new(Vec::new());
-
-struct AppLogger;
-
-impl log::Log for AppLogger {
-    fn enabled(&self, m: &log::Metadata<'_>) -> bool {
-        m.level() <= log::Level::Info
-    }
-    fn log(&self, record: &log::Record<'_>) {
-        if self.enabled(record.metadata()) {
-            APP_SAW.lock().unwrap().push(record.args().to_string());
-        }
-    }
-    fn flush(&self) {}
-}
 
 /// The order under test: the capture first, the application's logger second.
 fn setup() -> LogCapture {
     let logs = LogCapture::start();
     static ONCE: Once = Once::new();
-    ONCE.call_once(|| testrig::log::install(Box::new(AppLogger), log::LevelFilter::Info).unwrap());
+    ONCE.call_once(|| {
+        testrig::log::install(
+            Box::new(AppLogger {
+                max: log::Level::Info,
+            }),
+            log::LevelFilter::Info,
+        )
+        .unwrap()
+    });
     logs
 }
 
@@ -37,10 +33,9 @@ fn app_logger_installed_after_a_capture_gets_records() {
     log::debug!("testrig-first debug");
     logs.assert_contains(Level::Info, "testrig-first info");
     logs.assert_contains(Level::Debug, "testrig-first debug");
-    let app = APP_SAW.lock().unwrap();
-    assert!(app.contains(&"testrig-first info".to_owned()));
+    assert!(app_saw("testrig-first info"));
     assert!(
-        !app.contains(&"testrig-first debug".to_owned()),
+        !app_saw("testrig-first debug"),
         "the app's logger still filters for itself"
     );
 }
@@ -48,6 +43,11 @@ fn app_logger_installed_after_a_capture_gets_records() {
 #[test]
 fn a_plain_set_logger_after_a_capture_fails_as_for_any_second_logger() {
     let _logs = setup();
-    assert!(log::set_boxed_logger(Box::new(AppLogger)).is_err());
+    assert!(
+        log::set_boxed_logger(Box::new(AppLogger {
+            max: log::Level::Info
+        }))
+        .is_err()
+    );
     assert_eq!(log::max_level(), log::LevelFilter::Trace);
 }

@@ -4,20 +4,13 @@
 #![cfg(feature = "tracing")]
 
 use std::sync::Once;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
+#[path = "support/app_layer.rs"]
+mod app_layer;
+
+use app_layer::{AppLayer, app_events};
 use testrig::log::{Level, LogCapture};
 use tracing_subscriber::prelude::*;
-
-static APP_EVENTS: AtomicUsize = AtomicUsize::new(0);
-
-struct AppLayer;
-
-impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for AppLayer {
-    fn on_event(&self, _: &tracing::Event<'_>, _: tracing_subscriber::layer::Context<'_, S>) {
-        APP_EVENTS.fetch_add(1, Ordering::SeqCst);
-    }
-}
 
 fn app_setup() {
     static ONCE: Once = Once::new();
@@ -36,9 +29,9 @@ fn layer_beside_the_apps_own() {
     app_setup();
     let logs = LogCapture::start();
     assert!(logs.notes().is_empty(), "{:?}", logs.notes());
-    let before = APP_EVENTS.load(Ordering::SeqCst);
+    let before = app_events();
     tracing::warn!(code = 503, "upstream unavailable");
-    assert!(APP_EVENTS.load(Ordering::SeqCst) > before);
+    assert!(app_events() > before);
     logs.assert_logged(testrig::log::Matcher::from((Level::Warn, "upstream")).field("code", 503));
 }
 
