@@ -36,6 +36,8 @@ pub(crate) enum Key {
     Patch(usize, &'static str),
     /// A user-named key of `serial(...)`: a lock with no state behind it.
     Serial(String),
+    /// `log`'s global max level (feature `log`).
+    LogLevel,
 }
 
 impl fmt::Display for Key {
@@ -46,6 +48,7 @@ impl fmt::Display for Key {
             Key::Clock => f.write_str("the clock"),
             Key::Patch(_, name) => write!(f, "patched fn `{name}`"),
             Key::Serial(k) => write!(f, "serial key `{k}`"),
+            Key::LogLevel => f.write_str("the `log` max level"),
         }
     }
 }
@@ -64,6 +67,7 @@ impl Key {
             Key::Clock => KeyView::Clock,
             Key::Patch(at, name) => KeyView::Patch(*at, name),
             Key::Serial(k) => KeyView::Serial(k),
+            Key::LogLevel => KeyView::LogLevel,
         }
     }
 }
@@ -76,6 +80,7 @@ pub(crate) enum KeyView<'a> {
     Clock,
     Patch(usize, &'static str),
     Serial(&'a str),
+    LogLevel,
 }
 
 impl KeyView<'_> {
@@ -86,6 +91,7 @@ impl KeyView<'_> {
             KeyView::Clock => Key::Clock,
             KeyView::Patch(at, name) => Key::Patch(at, name),
             KeyView::Serial(k) => Key::Serial(k.to_owned()),
+            KeyView::LogLevel => Key::LogLevel,
         }
     }
 
@@ -108,6 +114,7 @@ impl KeyView<'_> {
                 h.write_u64(5);
                 h.write(k.as_bytes());
             }
+            KeyView::LogLevel => h.write_u64(6),
         }
         h.finish()
     }

@@ -39,6 +39,8 @@ mod outcome;
 mod run_options;
 pub mod scope;
 pub mod timeout;
+#[cfg(any(feature = "log", feature = "tracing"))]
+pub mod log;
 
 // Lets the crate use its own macros, whose output names `::testrig`.
 extern crate self as testrig;
@@ -60,6 +62,8 @@ pub mod prelude {
     pub use crate::context::TestContext;
     #[cfg(feature = "tempfile")]
     pub use crate::fs::TempDir;
+    #[cfg(any(feature = "log", feature = "tracing"))]
+    pub use crate::log::{Level, LogCapture};
     pub use crate::{CwdGuard, EnvGuard, SerialGuard, TaskScope};
     pub use crate::{env, fs, lock};
 }
