@@ -309,10 +309,13 @@ impl KeyArg<'_> {
     }
 }
 
+/// Computes a new value from the value visible at the moment the key is taken.
+type Compute<'a> = Box<dyn FnOnce(&Value) -> std::io::Result<Value> + 'a>;
+
 enum NewValue<'a> {
     Fixed(Value),
-    /// Computed from the value visible at the moment the key is taken (a relative `chdir`).
-    Computed(Box<dyn FnOnce(&Value) -> std::io::Result<Value> + 'a>),
+    /// Computed when the key is taken (a relative `chdir` resolves against the visible cwd).
+    Computed(Compute<'a>),
 }
 
 impl<'a> Change<'a> {
