@@ -33,6 +33,8 @@ mod core;
 pub mod env;
 mod exit;
 pub mod fs;
+#[cfg(feature = "http")]
+pub mod http;
 pub mod lock;
 
 // Lets the crate use its own macros, whose output names `::testrig`.
@@ -54,6 +56,8 @@ pub mod prelude {
     pub use crate::context::TestContext;
     #[cfg(feature = "tempfile")]
     pub use crate::fs::TempDir;
+    #[cfg(feature = "http")]
+    pub use crate::http::{BlockingMockServer, MockServer, delete, get, patch, post, put, request};
     pub use crate::{CwdGuard, EnvGuard, SerialGuard};
     pub use crate::{env, fs, lock};
 }

@@ -1,0 +1,514 @@
+//! The async mock server: wiremock underneath, strict about unmatched requests, with request
+//! assertions.
+
+use std::future::{Future, Ready, ready};
+use std::net::TcpListener;
+use std::ops::Deref;
+use std::panic::Location;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::task::{Context, Poll, Waker};
+use std::time::{Duration, Instant};
+
+use wiremock::{Mock, Request};
+
+use super::expect::Expectation;
+use super::matching;
+use super::record::{self, Recorder, Wait};
+use crate::env::EnvGuard;
+
+/// A wiremock server on 127.0.0.1 that remembers every request it received and can assert on
+/// them after the fact.
+///
+/// It dereferences to [`wiremock::MockServer`], so plain wiremock keeps working on it:
+/// `Mock::given(…).respond_with(…).mount(&server).await`, `expect`, scoped mocks.
+///
+/// **Strict by default**: a request that no mounted mock matched gets a 404 (as in wiremock)
+/// and is remembered; when the server drops at the end of the test, the test fails listing
+/// those requests. Opt out with [`lenient`](Self::lenient) or
+/// [`MockServerBuilder::lenient`].
+///
+/// Servers come from wiremock's pool: starting one is cheap, and its port goes back to the
+/// pool (still open) when it drops. A test that needs the port to really close, or that must
+/// not see late requests meant for an earlier test, starts one with
+/// `MockServer::builder().unpooled().start().await`.
+///
+/// ```
+/// use testrig::http::{BlockingMockServer, Mock, ResponseTemplate, matchers, post};
+///
+/// // The async server is used as `MockServer::start().await` in async tests; doctests show
+/// // the same calls on the blocking facade, which needs no runtime.
+/// let server = BlockingMockServer::start();
+/// server.mount(Mock::given(matchers::method("POST")).respond_with(ResponseTemplate::new(201)));
+/// # let _ = std::net::TcpStream::connect(server.address()).map(|mut s| {
+/// #     use std::io::{Read, Write};
+/// #     s.write_all(b"POST /items HTTP/1.1\r\nhost: x\r\ncontent-length: 0\r\nconnection: close\r\n\r\n").unwrap();
+/// #     s.read_to_end(&mut Vec::new()).unwrap();
+/// # });
+/// server.assert_received(post("/items"));
+/// ```
+pub struct MockServer {
+    inner: wiremock::MockServer,
+    recorder: Arc<Recorder>,
+    strict: bool,
+}
+
+impl std::fmt::Debug for MockServer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MockServer")
+            .field("uri", &self.inner.uri())
+            .field("strict", &self.strict)
+            .finish()
+    }
+}
+
+/// Options for a [`MockServer`]: strictness, pooling, the listener.
+///
+/// ```
+/// let server = testrig::http::MockServer::builder().lenient().unpooled().start_blocking();
+/// assert!(server.uri().starts_with("http://127.0.0.1:"));
+/// ```
+#[derive(Debug)]
+#[must_use = "a builder does nothing until `start().await` or `start_blocking()`"]
+pub struct MockServerBuilder {
+    strict: bool,
+    pooled: bool,
+    listener: Option<TcpListener>,
+}
+
+impl MockServerBuilder {
+    /// Requests that match no mock do not fail the test (they still get a 404).
+    pub fn lenient(mut self) -> Self {
+        self.strict = false;
+        self
+    }
+
+    /// A server of its own instead of one from the pool: its port closes when it drops.
+    pub fn unpooled(mut self) -> Self {
+        self.pooled = false;
+        self
+    }
+
+    /// Serve on this listener (implies [`unpooled`](Self::unpooled)), for a test that needs a
+    /// known port.
+    ///
+    /// # Panics
+    ///
+    /// When the listener is not bound to a loopback address: tests only talk to this machine.
+    #[track_caller]
+    pub fn listener(mut self, listener: TcpListener) -> Self {
+        match listener.local_addr() {
+            Ok(addr) if addr.ip().is_loopback() => {}
+            Ok(addr) => panic!(
+                "testrig::http: the listener is bound to {addr}, which other machines can \
+                 reach; bind it to 127.0.0.1 (`TcpListener::bind(\"127.0.0.1:0\")`)"
+            ),
+            Err(e) => panic!("testrig::http: the listener has no local address ({e})"),
+        }
+        self.listener = Some(listener);
+        self.pooled = false;
+        self
+    }
+
+    /// Starts the server.
+    pub async fn start(self) -> MockServer {
+        let inner = if self.pooled {
+            wiremock::MockServer::start().await
+        } else {
+            let mut builder = wiremock::MockServer::builder();
+            if let Some(listener) = self.listener {
+                builder = builder.listener(listener);
+            }
+            builder.start().await
+        };
+        let recorder = Arc::new(Recorder::default());
+        for mock in recorder.mocks() {
+            inner.register(mock).await;
+        }
+        MockServer {
+            inner,
+            recorder,
+            strict: self.strict,
+        }
+    }
+
+    /// Starts a [`BlockingMockServer`](super::BlockingMockServer) with these options.
+    ///
+    /// # Panics
+    ///
+    /// Inside an async runtime, as [`BlockingMockServer::start`](super::BlockingMockServer::start).
+    #[track_caller]
+    pub fn start_blocking(self) -> super::BlockingMockServer {
+        super::BlockingMockServer::from_builder(self)
+    }
+}
+
+impl MockServer {
+    /// Starts a strict server from wiremock's pool.
+    ///
+    /// ```
+    /// # testrig::http::MockServer::builder().start_blocking(); // see BlockingMockServer
+    /// async fn test() {
+    ///     let server = testrig::http::MockServer::start().await;
+    ///     assert!(server.uri().starts_with("http://127.0.0.1:"));
+    /// }
+    /// ```
+    pub async fn start() -> MockServer {
+        Self::builder().start().await
+    }
+
+    /// Options: [`lenient`](MockServerBuilder::lenient),
+    /// [`unpooled`](MockServerBuilder::unpooled), [`listener`](MockServerBuilder::listener).
+    ///
+    /// ```
+    /// let builder = testrig::http::MockServer::builder().lenient();
+    /// # drop(builder);
+    /// ```
+    pub fn builder() -> MockServerBuilder {
+        MockServerBuilder {
+            strict: true,
+            pooled: true,
+            listener: None,
+        }
+    }
+
+    /// This server no longer fails the test for requests that matched no mock.
+    ///
+    /// ```
+    /// async fn test() {
+    ///     let server = testrig::http::MockServer::start().await.lenient();
+    /// #   drop(server);
+    /// }
+    /// ```
+    pub fn lenient(mut self) -> Self {
+        self.strict = false;
+        self
+    }
+
+    /// Mounts a wiremock mock; the same as `mock.mount(&server).await`.
+    ///
+    /// ```
+    /// use testrig::http::{Mock, MockServer, ResponseTemplate, matchers::path};
+    /// async fn test() {
+    ///     let server = MockServer::start().await;
+    ///     server.mount(Mock::given(path("/")).respond_with(ResponseTemplate::new(200))).await;
+    /// }
+    /// ```
+    pub async fn mount(&self, mock: Mock) {
+        self.inner.register(mock).await;
+    }
+
+    /// Unmounts every mock and forgets every request, keeping the server and its recorder.
+    ///
+    /// Call this one rather than wiremock's own `reset` (reachable through `Deref`), which
+    /// would also unmount the recorder behind the assertions.
+    pub async fn reset(&self) {
+        self.inner.reset().await;
+        self.recorder.clear();
+        for mock in self.recorder.mocks() {
+            self.inner.register(mock).await;
+        }
+    }
+
+    /// The server's address followed by `path`, e.g. `http://127.0.0.1:41234/items`.
+    ///
+    /// ```
+    /// let server = testrig::http::BlockingMockServer::start();
+    /// assert_eq!(server.url("/items"), format!("{}/items", server.uri()));
+    /// ```
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.inner.uri())
+    }
+
+    /// Puts the server's URI in the environment variable `key` until the guard drops
+    /// (through [`testrig::env::set`](crate::env::set), so it is restored exactly).
+    ///
+    /// ```
+    /// let server = testrig::http::BlockingMockServer::start();
+    /// let _api = server.uri_in_env("TESTRIG_DOC_API_URL");
+    /// assert_eq!(std::env::var("TESTRIG_DOC_API_URL").unwrap(), server.uri());
+    /// ```
+    #[track_caller]
+    pub fn uri_in_env(&self, key: impl AsRef<std::ffi::OsStr>) -> EnvGuard {
+        crate::env::set(key, self.inner.uri())
+    }
+
+    /// Every request received so far, oldest first.
+    pub fn received(&self) -> Vec<Request> {
+        self.recorder.lock().requests.clone()
+    }
+
+    /// The received requests that match `expectation` (its count is ignored).
+    pub fn received_matching(&self, expectation: &Expectation) -> Vec<Request> {
+        let state = self.recorder.lock();
+        let hits = matching::matching(expectation, &state.requests);
+        hits.into_iter()
+            .map(|i| state.requests[i].clone())
+            .collect()
+    }
+
+    /// The received requests that no mounted mock matched (they were answered with 404).
+    pub fn unmatched(&self) -> Vec<Request> {
+        let state = self.recorder.lock();
+        state
+            .unmatched
+            .iter()
+            .map(|&i| state.requests[i].clone())
+            .collect()
+    }
+
+    /// Checks that the server received `expectation.count()` matching requests (one, unless
+    /// the expectation says otherwise).
+    ///
+    /// The check runs when this is called, against the requests received so far, and panics
+    /// at the caller's line; the returned future is already complete, so `.await` it (the form
+    /// stays the same as [`wait_for`](Self::wait_for)) or drop it.
+    ///
+    /// ```
+    /// use testrig::http::{MockServer, json, post};
+    /// async fn test(server: &MockServer) {
+    ///     server.assert_received(post("/post").json_includes(json!({"key_1": "value_1"}))).await;
+    /// }
+    /// ```
+    ///
+    /// # Panics
+    ///
+    /// When the count differs; the message lists every received request and, for the one
+    /// closest to the expectation, a ✓/✗ line per field and a JSON diff of the body.
+    #[track_caller]
+    pub fn assert_received(&self, expectation: Expectation) -> Ready<()> {
+        let report = {
+            let state = self.recorder.lock();
+            matching::check_count(&expectation, &self.inner.uri(), &state.requests)
+        };
+        if let Some(report) = report {
+            panic!("{report}");
+        }
+        ready(())
+    }
+
+    /// Checks that requests matching `expectations` arrived in this order (each after the
+    /// previous one; other requests may come in between). Counts are ignored: each
+    /// expectation stands for one request.
+    ///
+    /// # Panics
+    ///
+    /// When a step has no matching request after the previous step's.
+    #[track_caller]
+    pub fn assert_received_in_order(
+        &self,
+        expectations: impl IntoIterator<Item = Expectation>,
+    ) -> Ready<()> {
+        let expectations: Vec<Expectation> = expectations.into_iter().collect();
+        let report = {
+            let state = self.recorder.lock();
+            matching::check_order(&expectations, &self.inner.uri(), &state.requests)
+        };
+        if let Some(report) = report {
+            panic!("{report}");
+        }
+        ready(())
+    }
+
+    /// Checks every expectation with its count, and that no other request arrived.
+    ///
+    /// # Panics
+    ///
+    /// When a count differs, or a request matches none of the expectations.
+    #[track_caller]
+    pub fn assert_received_only(
+        &self,
+        expectations: impl IntoIterator<Item = Expectation>,
+    ) -> Ready<()> {
+        let expectations: Vec<Expectation> = expectations.into_iter().collect();
+        let report = {
+            let state = self.recorder.lock();
+            matching::check_only(&expectations, &self.inner.uri(), &state.requests)
+        };
+        if let Some(report) = report {
+            panic!("{report}");
+        }
+        ready(())
+    }
+
+    /// Checks now that every request so far matched a mounted mock (a strict server also
+    /// checks this when it drops).
+    ///
+    /// # Panics
+    ///
+    /// Listing the requests that matched no mock.
+    #[track_caller]
+    pub fn assert_no_unmatched(&self) -> Ready<()> {
+        if let Some(report) = self.unmatched_report() {
+            panic!("{report}");
+        }
+        ready(())
+    }
+
+    /// Waits until the server has received the requests `expectation` asks for, or `timeout`
+    /// passed; for requests sent by a background thread or task.
+    ///
+    /// It succeeds as soon as enough matching requests are in (and fails if more than an
+    /// exact count arrived by then). With [`never`](Expectation::never) it waits the whole
+    /// timeout and fails at the first matching request. It needs no particular async runtime.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use testrig::http::{MockServer, post};
+    /// async fn test(server: &MockServer) {
+    ///     server.wait_for(post("/logs").times(2), Duration::from_secs(5)).await;
+    /// }
+    /// ```
+    ///
+    /// # Panics
+    ///
+    /// When the future completes without the expected requests; the message names the line
+    /// that called `wait_for` and carries the same diagnostics as
+    /// [`assert_received`](Self::assert_received).
+    #[track_caller]
+    pub fn wait_for(&self, expectation: Expectation, timeout: Duration) -> WaitFor {
+        WaitFor {
+            recorder: self.recorder.clone(),
+            uri: self.inner.uri(),
+            expectation,
+            timeout,
+            deadline: Instant::now() + timeout,
+            caller: Location::caller(),
+            timer: None,
+        }
+    }
+
+    pub(crate) fn recorder(&self) -> &Arc<Recorder> {
+        &self.recorder
+    }
+
+    pub(crate) fn unmatched_report(&self) -> Option<String> {
+        let state = self.recorder.lock();
+        if state.unmatched.is_empty() {
+            return None;
+        }
+        let uri = self.inner.uri();
+        let mut out = format!(
+            "testrig::http: {} that matched no mounted mock (answered with 404):\n",
+            match state.unmatched.len() {
+                1 => format!("the server at {uri} received 1 request"),
+                n => format!("the server at {uri} received {n} requests"),
+            }
+        );
+        for &i in &state.unmatched {
+            out.push_str(&format!(
+                "  #{} {}\n",
+                i + 1,
+                matching::request_line(&state.requests[i])
+            ));
+        }
+        out.push_str(
+            "mount a mock for them, or make the server lenient \
+             (`MockServer::builder().lenient()` or `.lenient()` on the server)\n",
+        );
+        matching::list_requests(&mut out, &uri, &state.requests);
+        Some(out)
+    }
+}
+
+impl Deref for MockServer {
+    type Target = wiremock::MockServer;
+
+    fn deref(&self) -> &wiremock::MockServer {
+        &self.inner
+    }
+}
+
+impl Drop for MockServer {
+    fn drop(&mut self) {
+        if !self.strict || std::thread::panicking() {
+            return;
+        }
+        if let Some(report) = self.unmatched_report() {
+            // wiremock-style verification: failing the test from here is the point of strict
+            // mode, and it never happens while the test is already failing.
+            panic!("{report}");
+        }
+    }
+}
+
+/// The future returned by [`MockServer::wait_for`].
+#[must_use = "nothing is waited for until this is `.await`ed"]
+pub struct WaitFor {
+    recorder: Arc<Recorder>,
+    uri: String,
+    expectation: Expectation,
+    timeout: Duration,
+    deadline: Instant,
+    caller: &'static Location<'static>,
+    timer: Option<Arc<Mutex<Option<Waker>>>>,
+}
+
+impl std::fmt::Debug for WaitFor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WaitFor")
+            .field("expectation", &self.expectation)
+            .field("timeout", &self.timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Future for WaitFor {
+    type Output = ();
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        let this = self.get_mut();
+        let now = Instant::now();
+        {
+            let mut state = this.recorder.lock();
+            let outcome = record::evaluate(
+                &this.expectation,
+                &this.uri,
+                &state.requests,
+                now >= this.deadline,
+                this.timeout,
+            );
+            match outcome {
+                Wait::Done => return Poll::Ready(()),
+                Wait::Failed(report) => {
+                    drop(state);
+                    panic!("{report}(`wait_for` at {})", this.caller);
+                }
+                Wait::Pending => this.recorder.register_waker(&mut state, cx.waker()),
+            }
+        }
+        // A thread of its own wakes the task at the deadline, so waiting works on any
+        // executor and needs no timer driver.
+        match &this.timer {
+            Some(slot) => {
+                *slot.lock().unwrap_or_else(PoisonError::into_inner) = Some(cx.waker().clone());
+            }
+            None => {
+                let slot = Arc::new(Mutex::new(Some(cx.waker().clone())));
+                let deadline = this.deadline;
+                let theirs = slot.clone();
+                std::thread::Builder::new()
+                    .name("testrig-http-wait".into())
+                    .spawn(move || {
+                        std::thread::sleep(deadline.saturating_duration_since(Instant::now()));
+                        let waker = theirs.lock().unwrap_or_else(PoisonError::into_inner).take();
+                        if let Some(waker) = waker {
+                            waker.wake();
+                        }
+                    })
+                    .expect("testrig::http: cannot start the wait timer thread");
+                this.timer = Some(slot);
+            }
+        }
+        Poll::Pending
+    }
+}
+
+impl Drop for WaitFor {
+    fn drop(&mut self) {
+        // The timer thread then finds no waker and ends without waking a finished task.
+        if let Some(slot) = &self.timer {
+            slot.lock().unwrap_or_else(PoisonError::into_inner).take();
+        }
+    }
+}
