@@ -171,25 +171,25 @@ impl BlockingMockServer {
     /// See [`MockServer::assert_received`].
     #[track_caller]
     pub fn assert_received(&self, expectation: Expectation) {
-        let _ = self.server.assert_received(expectation);
+        self.server.check_received(expectation);
     }
 
     /// See [`MockServer::assert_received_in_order`].
     #[track_caller]
     pub fn assert_received_in_order(&self, expectations: impl IntoIterator<Item = Expectation>) {
-        let _ = self.server.assert_received_in_order(expectations);
+        self.server.check_in_order(expectations);
     }
 
     /// See [`MockServer::assert_received_only`].
     #[track_caller]
     pub fn assert_received_only(&self, expectations: impl IntoIterator<Item = Expectation>) {
-        let _ = self.server.assert_received_only(expectations);
+        self.server.check_only(expectations);
     }
 
     /// See [`MockServer::assert_no_unmatched`].
     #[track_caller]
     pub fn assert_no_unmatched(&self) {
-        let _ = self.server.assert_no_unmatched();
+        self.server.check_no_unmatched();
     }
 
     /// Blocks until the expected requests arrived or `timeout` passed; see

@@ -34,18 +34,25 @@ use crate::env::EnvGuard;
 /// `MockServer::builder().unpooled().start().await`.
 ///
 /// ```
-/// use testrig::http::{BlockingMockServer, Mock, ResponseTemplate, matchers, post};
+/// use testrig::http::{Mock, MockServer, ResponseTemplate, json, matchers, post};
 ///
-/// // The async server is used as `MockServer::start().await` in async tests; doctests show
-/// // the same calls on the blocking facade, which needs no runtime.
-/// let server = BlockingMockServer::start();
-/// server.mount(Mock::given(matchers::method("POST")).respond_with(ResponseTemplate::new(201)));
-/// # let _ = std::net::TcpStream::connect(server.address()).map(|mut s| {
-/// #     use std::io::{Read, Write};
-/// #     s.write_all(b"POST /items HTTP/1.1\r\nhost: x\r\ncontent-length: 0\r\nconnection: close\r\n\r\n").unwrap();
-/// #     s.read_to_end(&mut Vec::new()).unwrap();
+/// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+/// let server = MockServer::start().await;
+/// Mock::given(matchers::method("POST"))
+///     .respond_with(ResponseTemplate::new(201))
+///     .mount(&server)
+///     .await;
+///
+/// // the code under test, with any HTTP client
+/// reqwest::Client::new()
+///     .post(server.url("/items"))
+///     .json(&json!({"name": "pen", "qty": 2}))
+///     .send()
+///     .await
+///     .unwrap();
+///
+/// server.assert_received(post("/items").json_includes(json!({"name": "pen"}))).await;
 /// # });
-/// server.assert_received(post("/items"));
 /// ```
 pub struct MockServer {
     inner: wiremock::MockServer,
@@ -147,11 +154,10 @@ impl MockServer {
     /// Starts a strict server from wiremock's pool.
     ///
     /// ```
-    /// # testrig::http::MockServer::builder().start_blocking(); // see BlockingMockServer
-    /// async fn test() {
-    ///     let server = testrig::http::MockServer::start().await;
-    ///     assert!(server.uri().starts_with("http://127.0.0.1:"));
-    /// }
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let server = testrig::http::MockServer::start().await;
+    /// assert!(server.uri().starts_with("http://127.0.0.1:"));
+    /// # });
     /// ```
     pub async fn start() -> MockServer {
         Self::builder().start().await
@@ -277,6 +283,12 @@ impl MockServer {
     /// closest to the expectation, a ✓/✗ line per field and a JSON diff of the body.
     #[track_caller]
     pub fn assert_received(&self, expectation: Expectation) -> Ready<()> {
+        self.check_received(expectation);
+        ready(())
+    }
+
+    #[track_caller]
+    pub(crate) fn check_received(&self, expectation: Expectation) {
         let report = {
             let state = self.recorder.lock();
             matching::check_count(&expectation, &self.inner.uri(), &state.requests)
@@ -284,7 +296,6 @@ impl MockServer {
         if let Some(report) = report {
             panic!("{report}");
         }
-        ready(())
     }
 
     /// Checks that requests matching `expectations` arrived in this order (each after the
@@ -299,6 +310,12 @@ impl MockServer {
         &self,
         expectations: impl IntoIterator<Item = Expectation>,
     ) -> Ready<()> {
+        self.check_in_order(expectations);
+        ready(())
+    }
+
+    #[track_caller]
+    pub(crate) fn check_in_order(&self, expectations: impl IntoIterator<Item = Expectation>) {
         let expectations: Vec<Expectation> = expectations.into_iter().collect();
         let report = {
             let state = self.recorder.lock();
@@ -307,7 +324,6 @@ impl MockServer {
         if let Some(report) = report {
             panic!("{report}");
         }
-        ready(())
     }
 
     /// Checks every expectation with its count, and that no other request arrived.
@@ -320,6 +336,12 @@ impl MockServer {
         &self,
         expectations: impl IntoIterator<Item = Expectation>,
     ) -> Ready<()> {
+        self.check_only(expectations);
+        ready(())
+    }
+
+    #[track_caller]
+    pub(crate) fn check_only(&self, expectations: impl IntoIterator<Item = Expectation>) {
         let expectations: Vec<Expectation> = expectations.into_iter().collect();
         let report = {
             let state = self.recorder.lock();
@@ -328,7 +350,6 @@ impl MockServer {
         if let Some(report) = report {
             panic!("{report}");
         }
-        ready(())
     }
 
     /// Checks now that every request so far matched a mounted mock (a strict server also
@@ -339,10 +360,15 @@ impl MockServer {
     /// Listing the requests that matched no mock.
     #[track_caller]
     pub fn assert_no_unmatched(&self) -> Ready<()> {
+        self.check_no_unmatched();
+        ready(())
+    }
+
+    #[track_caller]
+    pub(crate) fn check_no_unmatched(&self) {
         if let Some(report) = self.unmatched_report() {
             panic!("{report}");
         }
-        ready(())
     }
 
     /// Waits until the server has received the requests `expectation` asks for, or `timeout`
@@ -354,10 +380,20 @@ impl MockServer {
     ///
     /// ```
     /// use std::time::Duration;
-    /// use testrig::http::{MockServer, post};
-    /// async fn test(server: &MockServer) {
-    ///     server.wait_for(post("/logs").times(2), Duration::from_secs(5)).await;
-    /// }
+    /// use testrig::http::{Mock, MockServer, ResponseTemplate, matchers, post};
+    ///
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let server = MockServer::start().await;
+    /// server.mount(Mock::given(matchers::any()).respond_with(ResponseTemplate::new(202))).await;
+    /// let url = server.url("/logs");
+    /// // a background sender, as a logger or a metrics exporter would be
+    /// tokio::spawn(async move {
+    ///     for _ in 0..2 {
+    ///         reqwest::Client::new().post(&url).send().await.unwrap();
+    ///     }
+    /// });
+    /// server.wait_for(post("/logs").times(2), Duration::from_secs(30)).await;
+    /// # });
     /// ```
     ///
     /// # Panics
