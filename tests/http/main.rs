@@ -4,6 +4,7 @@ mod assertions;
 mod blocking;
 mod report;
 mod sequence;
+mod stress;
 mod strict;
 mod wait;
 
