@@ -69,3 +69,14 @@ pub use wiremock::{Match, Mock, Request, Respond, ResponseTemplate, matchers};
 
 /// `serde_json::json!`, for expected bodies.
 pub use serde_json::json;
+
+// Servers are shared with background senders and held across `.await` on multi-thread
+// runtimes; `WaitFor` may be spawned.
+const _: () = {
+    fn send_sync<T: Send + Sync>() {}
+    fn send<T: Send>() {}
+    let _ = send_sync::<MockServer>;
+    let _ = send_sync::<BlockingMockServer>;
+    let _ = send_sync::<Expectation>;
+    let _ = send::<WaitFor>;
+};

@@ -2,6 +2,7 @@
 //! every request first (and matches none), and a lowest-priority catch-all that notes the
 //! requests no mock of the test matched.
 
+use std::panic::Location;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::task::Waker;
 use std::time::{Duration, Instant};
@@ -67,7 +68,7 @@ impl Recorder {
         let mut state = self.lock();
         loop {
             let now = Instant::now();
-            match evaluate(e, uri, &state.requests, now >= deadline, timeout) {
+            match evaluate(e, uri, &state.requests, now >= deadline, timeout, None) {
                 Wait::Done => return Ok(()),
                 Wait::Failed(report) => return Err(report),
                 Wait::Pending => {}
@@ -96,6 +97,7 @@ pub(crate) fn evaluate(
     requests: &[Request],
     timed_out: bool,
     timeout: Duration,
+    caller: Option<&Location<'_>>,
 ) -> Wait {
     let hits = matching::matching(e, requests);
     let settled = match e.count {
@@ -108,11 +110,14 @@ pub(crate) fn evaluate(
     if e.count.accepts(hits.len()) {
         return Wait::Done;
     }
-    let suffix = if hits.len() < e.count.target() {
+    let mut suffix = if hits.len() < e.count.target() {
         format!(" after waiting {timeout:?}")
     } else {
         String::new()
     };
+    if let Some(caller) = caller {
+        suffix.push_str(&format!(" (`wait_for` at {caller})"));
+    }
     Wait::Failed(matching::count_report(e, uri, requests, &hits, &suffix))
 }
 

@@ -54,6 +54,7 @@ use crate::env::EnvGuard;
 /// server.assert_received(post("/items").json_includes(json!({"name": "pen"}))).await;
 /// # });
 /// ```
+#[must_use = "the server stops serving when it drops; bind it with `let server = ...`"]
 pub struct MockServer {
     inner: wiremock::MockServer,
     recorder: Arc<Recorder>,
@@ -503,12 +504,13 @@ impl Future for WaitFor {
                 &state.requests,
                 now >= this.deadline,
                 this.timeout,
+                Some(this.caller),
             );
             match outcome {
                 Wait::Done => return Poll::Ready(()),
                 Wait::Failed(report) => {
                     drop(state);
-                    panic!("{report}(`wait_for` at {})", this.caller);
+                    panic!("{report}");
                 }
                 Wait::Pending => this.recorder.register_waker(&mut state, cx.waker()),
             }
