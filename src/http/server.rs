@@ -59,6 +59,7 @@ pub struct MockServer {
     inner: wiremock::MockServer,
     recorder: Arc<Recorder>,
     strict: bool,
+    started_at: &'static Location<'static>,
 }
 
 impl std::fmt::Debug for MockServer {
@@ -66,6 +67,7 @@ impl std::fmt::Debug for MockServer {
         f.debug_struct("MockServer")
             .field("uri", &self.inner.uri())
             .field("strict", &self.strict)
+            .field("started_at", &self.started_at)
             .finish()
     }
 }
@@ -118,8 +120,14 @@ impl MockServerBuilder {
         self
     }
 
-    /// Starts the server.
-    pub async fn start(self) -> MockServer {
+    /// Starts the server. The line that calls this is remembered for the strict-mode report.
+    #[track_caller]
+    pub fn start(self) -> impl Future<Output = MockServer> + Send {
+        let started_at = Location::caller();
+        self.start_at(started_at)
+    }
+
+    async fn start_at(self, started_at: &'static Location<'static>) -> MockServer {
         let inner = if self.pooled {
             wiremock::MockServer::start().await
         } else {
@@ -137,6 +145,7 @@ impl MockServerBuilder {
             inner,
             recorder,
             strict: self.strict,
+            started_at,
         }
     }
 
@@ -160,8 +169,9 @@ impl MockServer {
     /// assert!(server.uri().starts_with("http://127.0.0.1:"));
     /// # });
     /// ```
-    pub async fn start() -> MockServer {
-        Self::builder().start().await
+    #[track_caller]
+    pub fn start() -> impl Future<Output = MockServer> + Send {
+        Self::builder().start()
     }
 
     /// Options: [`lenient`](MockServerBuilder::lenient),
@@ -426,10 +436,12 @@ impl MockServer {
         }
         let uri = self.inner.uri();
         let mut out = format!(
-            "testrig::http: {} that matched no mounted mock (answered with 404):\n",
+            "testrig::http: the server at {uri} (started at {}) received {} that matched no \
+             mounted mock (answered with 404):\n",
+            self.started_at,
             match state.unmatched.len() {
-                1 => format!("the server at {uri} received 1 request"),
-                n => format!("the server at {uri} received {n} requests"),
+                1 => "1 request".to_owned(),
+                n => format!("{n} requests"),
             }
         );
         for &i in &state.unmatched {

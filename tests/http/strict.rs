@@ -6,6 +6,7 @@ use crate::{panic_message, send};
 
 #[test]
 fn unmatched_request_fails_when_the_server_drops() {
+    let line = line!() + 1;
     let s = BlockingMockServer::start();
     s.mount(Mock::given(matchers::path("/known")).respond_with(ResponseTemplate::new(200)));
     assert_eq!(send("GET", &s.url("/known"), None), 200);
@@ -14,8 +15,9 @@ fn unmatched_request_fails_when_the_server_drops() {
     let msg = panic_message(move || drop(s));
     assert!(
         msg.starts_with(&format!(
-            "testrig::http: the server at {uri} received 1 request that matched no mounted \
-             mock (answered with 404):\n  #2 DELETE /unknown?x=1\n"
+            "testrig::http: the server at {uri} (started at tests/http/strict.rs:{line}:13) \
+             received 1 request that matched no mounted mock (answered with 404):\n  \
+             #2 DELETE /unknown?x=1\n"
         )),
         "{msg}"
     );
@@ -23,7 +25,7 @@ fn unmatched_request_fails_when_the_server_drops() {
 }
 
 #[tokio::test]
-#[should_panic(expected = "matched no mounted mock")]
+#[should_panic(expected = "(started at tests/http/strict.rs:")]
 async fn async_server_is_strict_too() {
     let http = MockServer::start().await;
     let status = reqwest::get(http.url("/nothing-here"))
