@@ -450,4 +450,60 @@ mod tests {
             vec!["$: expected 1, got \"1\""]
         );
     }
+
+    mod model {
+        use proptest::prelude::*;
+        use serde_json::{Map, Value};
+
+        use super::super::{json_diff, json_includes};
+
+        fn json() -> impl Strategy<Value = Value> {
+            let leaf = prop_oneof![
+                Just(Value::Null),
+                any::<bool>().prop_map(Value::Bool),
+                any::<i32>().prop_map(Value::from),
+                "[a-z ]{0,6}".prop_map(Value::String),
+            ];
+            leaf.prop_recursive(4, 32, 5, |inner| {
+                prop_oneof![
+                    prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+                    prop::collection::btree_map("[a-z_ ]{1,4}", inner, 0..4)
+                        .prop_map(|m| Value::Object(m.into_iter().collect::<Map<_, _>>())),
+                ]
+            })
+        }
+
+        fn diff(want: &Value, got: &Value, partial: bool) -> Vec<String> {
+            let mut out = Vec::new();
+            json_diff("$", want, got, partial, &mut out);
+            out
+        }
+
+        proptest! {
+            #[test]
+            fn a_value_matches_itself_exactly_and_partially(v in json()) {
+                prop_assert!(diff(&v, &v, false).is_empty());
+                prop_assert!(json_includes(&v, &v));
+            }
+
+            #[test]
+            fn exact_diff_is_empty_only_for_equal_values(a in json(), b in json()) {
+                prop_assert_eq!(diff(&a, &b, false).is_empty(), a == b);
+            }
+
+            #[test]
+            fn an_extra_key_keeps_inclusion_but_breaks_equality(
+                fields in prop::collection::btree_map("[a-z]{1,4}", json(), 0..4),
+                extra in json(),
+            ) {
+                let want = Value::Object(fields.clone().into_iter().collect());
+                let mut bigger = fields;
+                bigger.insert("zz_extra".to_owned(), extra);
+                let got = Value::Object(bigger.into_iter().collect());
+                prop_assert!(json_includes(&want, &got));
+                prop_assert!(!diff(&want, &got, false).is_empty());
+                prop_assert!(!json_includes(&got, &want));
+            }
+        }
+    }
 }
