@@ -57,11 +57,13 @@ mod matching;
 mod record;
 mod respond;
 mod server;
+mod wait;
 
 pub use blocking::BlockingMockServer;
 pub use expect::{Count, Expectation, delete, get, patch, post, put, request};
 pub use respond::{Sequence, sequence};
-pub use server::{MockServer, MockServerBuilder, WaitFor};
+pub use server::{MockServer, MockServerBuilder};
+pub use wait::WaitFor;
 
 /// wiremock itself, for anything not re-exported here.
 pub use wiremock;

@@ -5,16 +5,16 @@ use std::future::{Future, Ready, ready};
 use std::net::TcpListener;
 use std::ops::Deref;
 use std::panic::Location;
-use std::pin::Pin;
-use std::sync::{Arc, Mutex, PoisonError};
-use std::task::{Context, Poll, Waker};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+
+use std::time::Duration;
 
 use wiremock::{Mock, Request};
 
 use super::expect::Expectation;
 use super::matching;
-use super::record::{self, Recorder, Wait};
+use super::record::Recorder;
+use super::wait::WaitFor;
 use crate::env::EnvGuard;
 
 /// A wiremock server on 127.0.0.1 that remembers every request it received and can assert on
@@ -414,15 +414,13 @@ impl MockServer {
     /// [`assert_received`](Self::assert_received).
     #[track_caller]
     pub fn wait_for(&self, expectation: Expectation, timeout: Duration) -> WaitFor {
-        WaitFor {
-            recorder: self.recorder.clone(),
-            uri: self.inner.uri(),
+        WaitFor::new(
+            self.recorder.clone(),
+            self.inner.uri(),
             expectation,
             timeout,
-            deadline: Instant::now() + timeout,
-            caller: Location::caller(),
-            timer: None,
-        }
+            Location::caller(),
+        )
     }
 
     pub(crate) fn recorder(&self) -> &Arc<Recorder> {
@@ -477,88 +475,6 @@ impl Drop for MockServer {
             // wiremock-style verification: failing the test from here is the point of strict
             // mode, and it never happens while the test is already failing.
             panic!("{report}");
-        }
-    }
-}
-
-/// The future returned by [`MockServer::wait_for`].
-#[must_use = "nothing is waited for until this is `.await`ed"]
-pub struct WaitFor {
-    recorder: Arc<Recorder>,
-    uri: String,
-    expectation: Expectation,
-    timeout: Duration,
-    deadline: Instant,
-    caller: &'static Location<'static>,
-    timer: Option<Arc<Mutex<Option<Waker>>>>,
-}
-
-impl std::fmt::Debug for WaitFor {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("WaitFor")
-            .field("expectation", &self.expectation)
-            .field("timeout", &self.timeout)
-            .finish_non_exhaustive()
-    }
-}
-
-impl Future for WaitFor {
-    type Output = ();
-
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        let this = self.get_mut();
-        let now = Instant::now();
-        {
-            let mut state = this.recorder.lock();
-            let outcome = record::evaluate(
-                &this.expectation,
-                &this.uri,
-                &state.requests,
-                now >= this.deadline,
-                this.timeout,
-                Some(this.caller),
-            );
-            match outcome {
-                Wait::Done => return Poll::Ready(()),
-                Wait::Failed(report) => {
-                    drop(state);
-                    panic!("{report}");
-                }
-                Wait::Pending => this.recorder.register_waker(&mut state, cx.waker()),
-            }
-        }
-        // A thread of its own wakes the task at the deadline, so waiting works on any
-        // executor and needs no timer driver.
-        match &this.timer {
-            Some(slot) => {
-                *slot.lock().unwrap_or_else(PoisonError::into_inner) = Some(cx.waker().clone());
-            }
-            None => {
-                let slot = Arc::new(Mutex::new(Some(cx.waker().clone())));
-                let deadline = this.deadline;
-                let theirs = slot.clone();
-                std::thread::Builder::new()
-                    .name("testrig-http-wait".into())
-                    .spawn(move || {
-                        std::thread::sleep(deadline.saturating_duration_since(Instant::now()));
-                        let waker = theirs.lock().unwrap_or_else(PoisonError::into_inner).take();
-                        if let Some(waker) = waker {
-                            waker.wake();
-                        }
-                    })
-                    .expect("testrig::http: cannot start the wait timer thread");
-                this.timer = Some(slot);
-            }
-        }
-        Poll::Pending
-    }
-}
-
-impl Drop for WaitFor {
-    fn drop(&mut self) {
-        // The timer thread then finds no waker and ends without waking a finished task.
-        if let Some(slot) = &self.timer {
-            slot.lock().unwrap_or_else(PoisonError::into_inner).take();
         }
     }
 }
