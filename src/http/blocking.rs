@@ -119,6 +119,13 @@ impl BlockingMockServer {
 
     /// Unmounts every mock and forgets every request.
     ///
+    /// ```
+    /// let server = testrig::http::BlockingMockServer::start().lenient();
+    /// reqwest::blocking::get(server.url("/warm-up")).unwrap();
+    /// server.reset();
+    /// assert!(server.received().is_empty());
+    /// ```
+    ///
     /// # Panics
     ///
     /// Inside an async runtime, as [`start`](Self::start).
@@ -128,16 +135,31 @@ impl BlockingMockServer {
     }
 
     /// The base URI, e.g. `http://127.0.0.1:41234`.
+    ///
+    /// ```
+    /// let server = testrig::http::BlockingMockServer::start();
+    /// assert!(server.uri().starts_with("http://127.0.0.1:"));
+    /// ```
     pub fn uri(&self) -> String {
         self.server.uri()
     }
 
     /// The socket address the server listens on.
+    ///
+    /// ```
+    /// let server = testrig::http::BlockingMockServer::start();
+    /// assert!(server.address().ip().is_loopback());
+    /// ```
     pub fn address(&self) -> SocketAddr {
         *self.server.address()
     }
 
     /// The base URI followed by `path`; see [`MockServer::url`].
+    ///
+    /// ```
+    /// let server = testrig::http::BlockingMockServer::start();
+    /// assert_eq!(server.url("/x"), format!("{}/x", server.uri()));
+    /// ```
     pub fn url(&self, path: &str) -> String {
         self.server.url(path)
     }
@@ -155,39 +177,92 @@ impl BlockingMockServer {
     }
 
     /// Every request received so far, oldest first.
+    ///
+    /// ```
+    /// let server = testrig::http::BlockingMockServer::start().lenient();
+    /// reqwest::blocking::get(server.url("/a")).unwrap();
+    /// assert_eq!(server.received()[0].url.path(), "/a");
+    /// ```
     pub fn received(&self) -> Vec<Request> {
         self.server.received()
     }
 
     /// The received requests matching `expectation` (its count is ignored).
+    ///
+    /// ```
+    /// use testrig::http::{BlockingMockServer, get};
+    /// let server = BlockingMockServer::start().lenient();
+    /// reqwest::blocking::get(server.url("/a")).unwrap();
+    /// assert_eq!(server.received_matching(&get("/a")).len(), 1);
+    /// ```
     pub fn received_matching(&self, expectation: &Expectation) -> Vec<Request> {
         self.server.received_matching(expectation)
     }
 
     /// The received requests that matched no mounted mock.
+    ///
+    /// ```
+    /// let server = testrig::http::BlockingMockServer::start().lenient();
+    /// reqwest::blocking::get(server.url("/nobody-home")).unwrap();
+    /// assert_eq!(server.unmatched().len(), 1);
+    /// ```
     pub fn unmatched(&self) -> Vec<Request> {
         self.server.unmatched()
     }
 
     /// See [`MockServer::assert_received`].
+    ///
+    /// ```
+    /// use testrig::http::{BlockingMockServer, Mock, ResponseTemplate, json, matchers, post};
+    /// let server = BlockingMockServer::start();
+    /// server.mount(Mock::given(matchers::any()).respond_with(ResponseTemplate::new(200)));
+    /// reqwest::blocking::Client::new()
+    ///     .post(server.url("/items"))
+    ///     .json(&json!({"name": "pen", "qty": 2}))
+    ///     .send()
+    ///     .unwrap();
+    /// server.assert_received(post("/items").json_includes(json!({"qty": 2})));
+    /// ```
     #[track_caller]
     pub fn assert_received(&self, expectation: Expectation) {
         self.server.check_received(expectation);
     }
 
     /// See [`MockServer::assert_received_in_order`].
+    ///
+    /// ```
+    /// use testrig::http::{BlockingMockServer, Mock, ResponseTemplate, get, matchers};
+    /// let server = BlockingMockServer::start();
+    /// server.mount(Mock::given(matchers::any()).respond_with(ResponseTemplate::new(200)));
+    /// reqwest::blocking::get(server.url("/first")).unwrap();
+    /// reqwest::blocking::get(server.url("/second")).unwrap();
+    /// server.assert_received_in_order([get("/first"), get("/second")]);
+    /// ```
     #[track_caller]
     pub fn assert_received_in_order(&self, expectations: impl IntoIterator<Item = Expectation>) {
         self.server.check_in_order(expectations);
     }
 
     /// See [`MockServer::assert_received_only`].
+    ///
+    /// ```
+    /// use testrig::http::{BlockingMockServer, Mock, ResponseTemplate, get, matchers};
+    /// let server = BlockingMockServer::start();
+    /// server.mount(Mock::given(matchers::any()).respond_with(ResponseTemplate::new(200)));
+    /// reqwest::blocking::get(server.url("/only")).unwrap();
+    /// server.assert_received_only([get("/only")]);
+    /// ```
     #[track_caller]
     pub fn assert_received_only(&self, expectations: impl IntoIterator<Item = Expectation>) {
         self.server.check_only(expectations);
     }
 
     /// See [`MockServer::assert_no_unmatched`].
+    ///
+    /// ```
+    /// let server = testrig::http::BlockingMockServer::start();
+    /// server.assert_no_unmatched(); // nothing arrived, so nothing went unmatched
+    /// ```
     #[track_caller]
     pub fn assert_no_unmatched(&self) {
         self.server.check_no_unmatched();
@@ -229,6 +304,12 @@ impl BlockingMockServer {
 
     /// The async server underneath, for code that takes a `&MockServer` or a
     /// `&wiremock::MockServer`.
+    ///
+    /// ```
+    /// let server = testrig::http::BlockingMockServer::start();
+    /// let wiremock_server: &testrig::http::wiremock::MockServer = server.as_async();
+    /// assert_eq!(wiremock_server.uri(), server.uri());
+    /// ```
     pub fn as_async(&self) -> &MockServer {
         &self.server
     }

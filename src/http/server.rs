@@ -88,12 +88,24 @@ pub struct MockServerBuilder {
 
 impl MockServerBuilder {
     /// Requests that match no mock do not fail the test (they still get a 404).
+    ///
+    /// ```
+    /// let server = testrig::http::MockServer::builder().lenient().start_blocking();
+    /// # drop(server);
+    /// ```
     pub fn lenient(mut self) -> Self {
         self.strict = false;
         self
     }
 
     /// A server of its own instead of one from the pool: its port closes when it drops.
+    ///
+    /// ```
+    /// let server = testrig::http::MockServer::builder().unpooled().start_blocking();
+    /// let address = server.address();
+    /// drop(server); // the port closes (on the server's thread, shortly after)
+    /// # let _ = address;
+    /// ```
     pub fn unpooled(mut self) -> Self {
         self.pooled = false;
         self
@@ -101,6 +113,13 @@ impl MockServerBuilder {
 
     /// Serve on this listener (implies [`unpooled`](Self::unpooled)), for a test that needs a
     /// known port.
+    ///
+    /// ```
+    /// let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    /// let port = listener.local_addr().unwrap().port();
+    /// let server = testrig::http::MockServer::builder().listener(listener).start_blocking();
+    /// assert_eq!(server.address().port(), port);
+    /// ```
     ///
     /// # Panics
     ///
@@ -121,6 +140,13 @@ impl MockServerBuilder {
     }
 
     /// Starts the server. The line that calls this is remembered for the strict-mode report.
+    ///
+    /// ```
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let server = testrig::http::MockServer::builder().lenient().start().await;
+    /// # drop(server);
+    /// # });
+    /// ```
     #[track_caller]
     pub fn start(self) -> impl Future<Output = MockServer> + Send {
         let started_at = Location::caller();
@@ -150,6 +176,11 @@ impl MockServerBuilder {
     }
 
     /// Starts a [`BlockingMockServer`](super::BlockingMockServer) with these options.
+    ///
+    /// ```
+    /// let server = testrig::http::MockServer::builder().unpooled().start_blocking();
+    /// assert!(server.uri().starts_with("http://127.0.0.1:"));
+    /// ```
     ///
     /// # Panics
     ///
@@ -219,6 +250,15 @@ impl MockServer {
     ///
     /// Call this one rather than wiremock's own `reset` (reachable through `Deref`), which
     /// would also unmount the recorder behind the assertions.
+    ///
+    /// ```
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let server = testrig::http::MockServer::start().await.lenient();
+    /// reqwest::get(server.url("/warm-up")).await.unwrap();
+    /// server.reset().await;
+    /// assert!(server.received().is_empty());
+    /// # });
+    /// ```
     pub async fn reset(&self) {
         self.inner.reset().await;
         self.recorder.clear();
@@ -251,11 +291,30 @@ impl MockServer {
     }
 
     /// Every request received so far, oldest first.
+    ///
+    /// ```
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let server = testrig::http::MockServer::start().await.lenient();
+    /// reqwest::get(server.url("/a?x=1")).await.unwrap();
+    /// let requests = server.received();
+    /// assert_eq!(requests[0].url.query(), Some("x=1"));
+    /// # });
+    /// ```
     pub fn received(&self) -> Vec<Request> {
         self.recorder.lock().requests.clone()
     }
 
     /// The received requests that match `expectation` (its count is ignored).
+    ///
+    /// ```
+    /// use testrig::http::{MockServer, get};
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let server = MockServer::start().await.lenient();
+    /// reqwest::get(server.url("/a")).await.unwrap();
+    /// reqwest::get(server.url("/b")).await.unwrap();
+    /// assert_eq!(server.received_matching(&get("/b")).len(), 1);
+    /// # });
+    /// ```
     pub fn received_matching(&self, expectation: &Expectation) -> Vec<Request> {
         let state = self.recorder.lock();
         let hits = matching::matching(expectation, &state.requests);
@@ -265,6 +324,14 @@ impl MockServer {
     }
 
     /// The received requests that no mounted mock matched (they were answered with 404).
+    ///
+    /// ```
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let server = testrig::http::MockServer::start().await.lenient();
+    /// reqwest::get(server.url("/nobody-home")).await.unwrap();
+    /// assert_eq!(server.unmatched()[0].url.path(), "/nobody-home");
+    /// # });
+    /// ```
     pub fn unmatched(&self) -> Vec<Request> {
         let state = self.recorder.lock();
         state
@@ -313,6 +380,18 @@ impl MockServer {
     /// previous one; other requests may come in between). Counts are ignored: each
     /// expectation stands for one request.
     ///
+    /// ```
+    /// use testrig::http::{Mock, MockServer, ResponseTemplate, get, matchers, post};
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let server = MockServer::start().await;
+    /// server.mount(Mock::given(matchers::any()).respond_with(ResponseTemplate::new(200))).await;
+    /// let client = reqwest::Client::new();
+    /// client.post(server.url("/login")).send().await.unwrap();
+    /// client.get(server.url("/feed")).send().await.unwrap();
+    /// server.assert_received_in_order([post("/login"), get("/feed")]).await;
+    /// # });
+    /// ```
+    ///
     /// # Panics
     ///
     /// When a step has no matching request after the previous step's.
@@ -338,6 +417,17 @@ impl MockServer {
     }
 
     /// Checks every expectation with its count, and that no other request arrived.
+    ///
+    /// ```
+    /// use testrig::http::{Mock, MockServer, ResponseTemplate, get, matchers};
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let server = MockServer::start().await;
+    /// server.mount(Mock::given(matchers::any()).respond_with(ResponseTemplate::new(200))).await;
+    /// reqwest::get(server.url("/a")).await.unwrap();
+    /// reqwest::get(server.url("/a")).await.unwrap();
+    /// server.assert_received_only([get("/a").times(2)]).await;
+    /// # });
+    /// ```
     ///
     /// # Panics
     ///
@@ -365,6 +455,16 @@ impl MockServer {
 
     /// Checks now that every request so far matched a mounted mock (a strict server also
     /// checks this when it drops).
+    ///
+    /// ```
+    /// use testrig::http::{Mock, MockServer, ResponseTemplate, matchers};
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let server = MockServer::start().await;
+    /// server.mount(Mock::given(matchers::path("/ok")).respond_with(ResponseTemplate::new(200))).await;
+    /// reqwest::get(server.url("/ok")).await.unwrap();
+    /// server.assert_no_unmatched().await;
+    /// # });
+    /// ```
     ///
     /// # Panics
     ///
