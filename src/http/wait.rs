@@ -19,7 +19,7 @@ pub struct WaitFor {
     timeout: Duration,
     deadline: Instant,
     caller: &'static Location<'static>,
-    timer: Option<Arc<Mutex<Option<Waker>>>>,
+    timer: Option<Timer>,
 }
 
 impl WaitFor {
@@ -77,37 +77,61 @@ impl Future for WaitFor {
             }
         }
         // A thread of its own wakes the task at the deadline, so waiting works on any
-        // executor and needs no timer driver.
+        // executor and needs no timer driver. It ends early when the wait is dropped.
         match &this.timer {
-            Some(slot) => {
-                *slot.lock().unwrap_or_else(PoisonError::into_inner) = Some(cx.waker().clone());
+            Some(timer) => {
+                *timer.waker.lock().unwrap_or_else(PoisonError::into_inner) =
+                    Some(cx.waker().clone());
             }
             None => {
-                let slot = Arc::new(Mutex::new(Some(cx.waker().clone())));
+                let waker = Arc::new(Mutex::new(Some(cx.waker().clone())));
                 let deadline = this.deadline;
-                let theirs = slot.clone();
-                std::thread::Builder::new()
+                let theirs = waker.clone();
+                let thread = std::thread::Builder::new()
                     .name("testrig-http-wait".into())
                     .spawn(move || {
-                        std::thread::sleep(deadline.saturating_duration_since(Instant::now()));
-                        let waker = theirs.lock().unwrap_or_else(PoisonError::into_inner).take();
-                        if let Some(waker) = waker {
-                            waker.wake();
+                        loop {
+                            let now = Instant::now();
+                            let mut slot = theirs.lock().unwrap_or_else(PoisonError::into_inner);
+                            if slot.is_none() {
+                                return; // the wait is over
+                            }
+                            if now >= deadline {
+                                if let Some(waker) = slot.take() {
+                                    waker.wake();
+                                }
+                                return;
+                            }
+                            drop(slot);
+                            std::thread::park_timeout(deadline - now);
                         }
                     })
                     .expect("testrig::http: cannot start the wait timer thread");
-                this.timer = Some(slot);
+                this.timer = Some(Timer {
+                    waker,
+                    thread: thread.thread().clone(),
+                });
             }
         }
         Poll::Pending
     }
 }
 
+struct Timer {
+    waker: Arc<Mutex<Option<Waker>>>,
+    thread: std::thread::Thread,
+}
+
 impl Drop for WaitFor {
     fn drop(&mut self) {
-        // The timer thread then finds no waker and ends without waking a finished task.
-        if let Some(slot) = &self.timer {
-            slot.lock().unwrap_or_else(PoisonError::into_inner).take();
+        // An empty slot tells the timer thread to end now instead of at the deadline.
+        if let Some(timer) = &self.timer {
+            timer
+                .waker
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .take();
+            timer.thread.unpark();
         }
     }
 }
