@@ -87,10 +87,21 @@ impl fmt::Display for Count {
 /// let options = testrig::http::request("OPTIONS", "/items");
 /// assert_eq!(options.to_string(), "OPTIONS /items");
 /// ```
+///
+/// # Panics
+///
+/// When `method` is empty or has characters a method cannot have.
+#[track_caller]
 pub fn request(method: impl AsRef<str>, path: impl Into<String>) -> Expectation {
+    let method = method.as_ref();
+    if wiremock::http::Method::from_bytes(method.as_bytes()).is_err() {
+        panic!(
+            "testrig::http: {method:?} is not an HTTP method; write it as `\"GET\"`, `\"OPTIONS\"`, …"
+        );
+    }
     Expectation {
-        method: Some(method.as_ref().to_ascii_uppercase()),
-        path: Some(path.into()),
+        method: Some(method.to_ascii_uppercase()),
+        path: Some(checked_path(path.into())),
         query: Vec::new(),
         headers: Vec::new(),
         body: None,
@@ -103,6 +114,7 @@ pub fn request(method: impl AsRef<str>, path: impl Into<String>) -> Expectation 
 /// ```
 /// assert_eq!(testrig::http::get("/health").to_string(), "GET /health");
 /// ```
+#[track_caller]
 pub fn get(path: impl Into<String>) -> Expectation {
     request("GET", path)
 }
@@ -112,6 +124,7 @@ pub fn get(path: impl Into<String>) -> Expectation {
 /// ```
 /// assert_eq!(testrig::http::post("/items").to_string(), "POST /items");
 /// ```
+#[track_caller]
 pub fn post(path: impl Into<String>) -> Expectation {
     request("POST", path)
 }
@@ -121,6 +134,7 @@ pub fn post(path: impl Into<String>) -> Expectation {
 /// ```
 /// assert_eq!(testrig::http::put("/items/1").to_string(), "PUT /items/1");
 /// ```
+#[track_caller]
 pub fn put(path: impl Into<String>) -> Expectation {
     request("PUT", path)
 }
@@ -130,6 +144,7 @@ pub fn put(path: impl Into<String>) -> Expectation {
 /// ```
 /// assert_eq!(testrig::http::patch("/items/1").to_string(), "PATCH /items/1");
 /// ```
+#[track_caller]
 pub fn patch(path: impl Into<String>) -> Expectation {
     request("PATCH", path)
 }
@@ -139,6 +154,7 @@ pub fn patch(path: impl Into<String>) -> Expectation {
 /// ```
 /// assert_eq!(testrig::http::delete("/items/1").to_string(), "DELETE /items/1");
 /// ```
+#[track_caller]
 pub fn delete(path: impl Into<String>) -> Expectation {
     request("DELETE", path)
 }
@@ -176,9 +192,20 @@ impl Expectation {
     /// let e = testrig::http::get("/me").header("Authorization", "Bearer t0ken");
     /// assert_eq!(e.to_string(), "GET /me, header authorization: Bearer t0ken");
     /// ```
+    ///
+    /// # Panics
+    ///
+    /// When `name` is not a valid header name (empty, or with spaces or `:`).
+    #[track_caller]
     pub fn header(mut self, name: impl AsRef<str>, value: impl Into<String>) -> Self {
-        self.headers
-            .push((name.as_ref().to_ascii_lowercase(), value.into()));
+        let name = name.as_ref();
+        if wiremock::http::HeaderName::from_bytes(name.as_bytes()).is_err() {
+            panic!(
+                "testrig::http: {name:?} is not a valid header name; give the bare name, \
+                 e.g. `.header(\"content-type\", \"application/json\")`"
+            );
+        }
+        self.headers.push((name.to_ascii_lowercase(), value.into()));
         self
     }
 
@@ -302,6 +329,20 @@ impl fmt::Display for Expectation {
         }
         f.write_str(&self.describe())
     }
+}
+
+#[track_caller]
+fn checked_path(path: String) -> String {
+    if let Some((bare, query)) = path.split_once('?') {
+        panic!(
+            "testrig::http: the path {path:?} has a query string, which never matches a path; \
+             write `{bare:?}` and add the parameters with `.query(..)` (here: {query:?})"
+        );
+    }
+    if !path.starts_with('/') {
+        panic!("testrig::http: the path {path:?} does not start with `/`; write \"/{path}\"");
+    }
+    path
 }
 
 #[track_caller]

@@ -264,3 +264,25 @@ async fn async_server_assertion_fails() {
     let http = testrig::http::MockServer::start().await;
     http.assert_received(post("/post")).await;
 }
+
+#[test]
+fn malformed_expectations_panic_at_the_callers_line_with_the_fix() {
+    let msg = panic_message(|| drop(get("/search?q=rust")));
+    assert!(msg.contains("has a query string"), "{msg}");
+    assert!(
+        msg.contains("write `\"/search\"` and add the parameters with `.query(..)`"),
+        "{msg}"
+    );
+    let msg = panic_message(|| drop(post("items")));
+    assert!(
+        msg.contains("does not start with `/`; write \"/items\""),
+        "{msg}"
+    );
+    let msg = panic_message(|| drop(get("/").header("content type", "x")));
+    assert!(
+        msg.contains("\"content type\" is not a valid header name"),
+        "{msg}"
+    );
+    let msg = panic_message(|| drop(request("GE T", "/")));
+    assert!(msg.contains("\"GE T\" is not an HTTP method"), "{msg}");
+}
