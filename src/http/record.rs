@@ -25,6 +25,16 @@ pub(crate) struct State {
     wakers: Vec<Waker>,
 }
 
+impl State {
+    /// Wakes `waker` at the next request. Registered under the same lock as the check that
+    /// found too few requests, so a request arriving in between is never missed.
+    pub(crate) fn wake_on_next_request(&mut self, waker: &Waker) {
+        if !self.wakers.iter().any(|w| w.will_wake(waker)) {
+            self.wakers.push(waker.clone());
+        }
+    }
+}
+
 impl Recorder {
     pub(crate) fn lock(&self) -> MutexGuard<'_, State> {
         // The lock is only held to push or copy plain data, so a poisoned state is still whole.
@@ -48,13 +58,6 @@ impl Recorder {
             .with_priority(u8::MAX)
             .named("testrig unmatched-request catcher");
         [watch, fallback]
-    }
-
-    pub(crate) fn register_waker(&self, state: &mut State, waker: &Waker) {
-        let _ = self;
-        if !state.wakers.iter().any(|w| w.will_wake(waker)) {
-            state.wakers.push(waker.clone());
-        }
     }
 
     /// Blocks until `e` settles (see [`evaluate`]) or `timeout` passes.

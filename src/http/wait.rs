@@ -73,7 +73,7 @@ impl Future for WaitFor {
                     drop(state);
                     panic!("{report}");
                 }
-                Wait::Pending => this.recorder.register_waker(&mut state, cx.waker()),
+                Wait::Pending => state.wake_on_next_request(cx.waker()),
             }
         }
         // A thread of its own wakes the task at the deadline, so waiting works on any
