@@ -6,7 +6,6 @@ use std::net::TcpListener;
 use std::ops::Deref;
 use std::panic::Location;
 use std::sync::Arc;
-
 use std::time::Duration;
 
 use wiremock::{Mock, Request};
