@@ -34,6 +34,8 @@ pub mod env;
 mod exit;
 pub mod fs;
 pub mod isolate;
+#[cfg(feature = "http")]
+pub mod http;
 pub mod lock;
 mod outcome;
 mod run_options;
@@ -65,5 +67,7 @@ pub mod prelude {
     #[cfg(any(feature = "log", feature = "tracing"))]
     pub use crate::log::{Level, LogCapture};
     pub use crate::{CwdGuard, EnvGuard, SerialGuard, TaskScope};
+    #[cfg(feature = "http")]
+    pub use crate::http::{BlockingMockServer, MockServer, delete, get, patch, post, put, request};
     pub use crate::{env, fs, lock};
 }

@@ -1,0 +1,222 @@
+//! One function that POSTs JSON, tested at three depths:
+//!
+//! 1. **a patched seam**: the function that does the HTTP call is replaced for the test, so
+//!    nothing below it runs (fast, but the JSON encoding and the HTTP client go untested);
+//! 2. **a mock of the transport trait** (mockall): the request the code builds is checked
+//!    through the trait's arguments, the HTTP client still goes untested;
+//! 3. **a real local server** (testrig's `MockServer`): the real client sends real bytes to
+//!    127.0.0.1, and the test asserts on what the server received, field by field.
+//!
+//! Run it against any server: `API_URL=http://127.0.0.1:8080 cargo run --example
+//! http_three_depths --features http`.
+
+use serde_json::{Value, json};
+
+/// What can go wrong talking to the service.
+#[derive(Debug, PartialEq)]
+enum Error {
+    /// The request could not be sent or the reply not read.
+    Transport(String),
+    /// The service answered with an error status.
+    Status(u16),
+}
+
+/// How the code under test reaches the network (depth 2 mocks this).
+#[cfg_attr(test, mockall::automock)]
+trait Transport {
+    async fn post_json(&self, url: &str, body: &Value) -> Result<Value, Error>;
+}
+
+/// The real transport: plain reqwest.
+struct Http;
+
+impl Transport for Http {
+    async fn post_json(&self, url: &str, body: &Value) -> Result<Value, Error> {
+        post_json(url, body).await
+    }
+}
+
+/// The one function that does HTTP (depth 1 replaces it).
+async fn post_json(url: &str, body: &Value) -> Result<Value, Error> {
+    #[cfg(test)]
+    if let Some(fake) = seam::current() {
+        return fake(url, body);
+    }
+    let response = reqwest::Client::new()
+        .post(url)
+        .json(body)
+        .send()
+        .await
+        .map_err(|e| Error::Transport(e.to_string()))?;
+    if !response.status().is_success() {
+        return Err(Error::Status(response.status().as_u16()));
+    }
+    response
+        .json()
+        .await
+        .map_err(|e| Error::Transport(e.to_string()))
+}
+
+/// The code under test: posts one key/value pair to `{base_url}/post` and reports whether
+/// the service accepted it.
+async fn make_request(
+    transport: &impl Transport,
+    base_url: &str,
+    value: &str,
+) -> Result<bool, Error> {
+    let body = json!({"key_1": value, "client": "three-depths"});
+    let reply = transport
+        .post_json(&format!("{base_url}/post"), &body)
+        .await?;
+    Ok(reply.get("ok") == Some(&Value::Bool(true)))
+}
+
+#[tokio::main]
+async fn main() {
+    let base_url = std::env::var("API_URL").unwrap_or_else(|_| "http://127.0.0.1:8080".into());
+    match make_request(&Http, &base_url, "value_1").await {
+        Ok(accepted) => println!("accepted: {accepted}"),
+        Err(e) => println!("failed: {e:?}"),
+    }
+}
+
+/// A function-pointer seam for `post_json`, one per thread (tokio's default test runtime
+/// runs the whole test on the test's thread).
+#[cfg(test)]
+mod seam {
+    use std::cell::Cell;
+
+    use serde_json::Value;
+
+    use super::Error;
+
+    pub(super) type PostJson = fn(&str, &Value) -> Result<Value, Error>;
+
+    thread_local! {
+        static FAKE: Cell<Option<PostJson>> = const { Cell::new(None) };
+    }
+
+    pub(super) fn current() -> Option<PostJson> {
+        FAKE.with(Cell::get)
+    }
+
+    /// Replaces `post_json` on this thread until the guard drops.
+    pub(super) fn replace(fake: PostJson) -> Guard {
+        Guard(FAKE.with(|f| f.replace(Some(fake))))
+    }
+
+    pub(super) struct Guard(Option<PostJson>);
+
+    impl Drop for Guard {
+        fn drop(&mut self) {
+            FAKE.with(|f| f.set(self.0));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use testrig::http::{BlockingMockServer, Mock, MockServer, ResponseTemplate, matchers, post};
+
+    // Depth 1: the seam. Nothing below `post_json` runs.
+    #[tokio::test]
+    async fn depth_1_patched_seam() {
+        let _seam = seam::replace(|url, body| {
+            assert_eq!(url, "http://service.invalid/post");
+            assert_eq!(body["key_1"], "value_1");
+            Ok(json!({"ok": true}))
+        });
+        let accepted = make_request(&Http, "http://service.invalid", "value_1").await;
+        assert_eq!(accepted, Ok(true));
+    }
+
+    #[tokio::test]
+    async fn depth_1_patched_seam_error() {
+        let _seam = seam::replace(|_, _| Err(Error::Status(503)));
+        assert_eq!(
+            make_request(&Http, "http://x.invalid", "v").await,
+            Err(Error::Status(503))
+        );
+    }
+
+    // Depth 2: a mock of the transport trait checks the arguments the code passes.
+    #[tokio::test]
+    async fn depth_2_mocked_transport() {
+        let mut transport = MockTransport::new();
+        transport
+            .expect_post_json()
+            .withf(|url, body| {
+                url == "http://service.invalid/post"
+                    && body == &json!({"key_1": "value_1", "client": "three-depths"})
+            })
+            .times(1)
+            .returning(|_, _| Ok(json!({"ok": false})));
+        let accepted = make_request(&transport, "http://service.invalid", "value_1").await;
+        assert_eq!(accepted, Ok(false));
+    }
+
+    // Depth 3: the real client against a real local server.
+    #[tokio::test]
+    async fn depth_3_local_server() {
+        let http = MockServer::start().await;
+        Mock::given(matchers::method("POST"))
+            .and(matchers::path("/post"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({"ok": true})))
+            .mount(&http)
+            .await;
+
+        let accepted = make_request(&Http, &http.uri(), "value_1").await;
+
+        assert_eq!(accepted, Ok(true));
+        http.assert_received(
+            post("/post")
+                .header("content-type", "application/json")
+                .json_includes(json!({"key_1": "value_1"})),
+        )
+        .await;
+    }
+
+    #[tokio::test]
+    async fn depth_3_error_status_reaches_the_caller() {
+        let http = MockServer::start().await;
+        Mock::given(matchers::any())
+            .respond_with(ResponseTemplate::new(503))
+            .mount(&http)
+            .await;
+        assert_eq!(
+            make_request(&Http, &http.uri(), "v").await,
+            Err(Error::Status(503))
+        );
+        http.assert_received(post("/post")).await;
+    }
+
+    // What depth 3 shows when the code sends the wrong body: the closest request and a diff.
+    #[test]
+    fn depth_3_failure_names_the_differing_field() {
+        let http = BlockingMockServer::start();
+        http.mount(
+            Mock::given(matchers::any())
+                .respond_with(ResponseTemplate::new(200).set_body_json(json!({"ok": true}))),
+        );
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(make_request(&Http, &http.uri(), "value_2"))
+            .unwrap();
+        let failure = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            http.assert_received(post("/post").json_includes(json!({"key_1": "value_1"})))
+        }))
+        .unwrap_err();
+        let text = failure.downcast_ref::<String>().unwrap();
+        assert!(
+            text.contains("  ✗ json includes {\"key_1\":\"value_1\"}\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("$.key_1: expected \"value_1\", got \"value_2\""),
+            "{text}"
+        );
+    }
+}
