@@ -2,6 +2,19 @@
 
 use crate::context::{Owner, TestContext};
 
+pub use crate::patch::PatchSlot;
+
+/// Stands for an `async fn` in the bound that rejects spies on one.
+pub struct AsyncFn;
+
+/// Never implemented: a spy must run the real function synchronously after recording.
+#[diagnostic::on_unimplemented(
+    message = "`spy!` does not support `async fn`s yet",
+    label = "this function is async",
+    note = "patch it with a closure that records what it needs: `patch!(path, move |args| ...)`"
+)]
+pub trait SpyOnAsyncFn {}
+
 /// Restores every guard `ctx`'s test still holds and describes them, one per line, or `None`
 /// when the test left nothing patched.
 pub fn restore_leaked_guards(ctx: &TestContext) -> Option<String> {
@@ -23,3 +36,36 @@ pub fn restore_leaked_guards(ctx: &TestContext) -> Option<String> {
     text += "Keep guards in locals (`let _guard = ...`) so they drop when the test ends.";
     Some(text)
 }
+
+/// Emits its input when testrig's `seams` feature is on: `#[patchable]` output for builds
+/// that are not test builds of the user's crate.
+#[cfg(feature = "seams")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __testrig_if_seams {
+    ($($item:tt)*) => { $($item)* };
+}
+
+#[cfg(not(feature = "seams"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __testrig_if_seams {
+    ($($item:tt)*) => {};
+}
+
+/// Emits its input when testrig's `seams` feature is off: the function exactly as written.
+#[cfg(not(feature = "seams"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __testrig_if_no_seams {
+    ($($item:tt)*) => { $($item)* };
+}
+
+#[cfg(feature = "seams")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __testrig_if_no_seams {
+    ($($item:tt)*) => {};
+}
+
+pub use crate::{__testrig_if_no_seams as if_no_seams, __testrig_if_seams as if_seams};

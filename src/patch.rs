@@ -1,0 +1,83 @@
+//! Function seams: `#[patchable]` functions that a test replaces with a closure for as long as
+//! a guard lives.
+//!
+//! ```
+//! use std::io;
+//! use std::path::Path;
+//! use testrig::{patch, patchable};
+//!
+//! #[patchable]
+//! fn make_dir(path: &Path) -> io::Result<()> {
+//!     std::fs::create_dir(path)
+//! }
+//!
+//! # fn main() {
+//! let guard = patch!(make_dir, |_path: &Path| Err(io::ErrorKind::PermissionDenied.into()));
+//! let err = make_dir(Path::new("/nonexistent/cache")).unwrap_err();
+//! assert_eq!(err.kind(), io::ErrorKind::PermissionDenied);
+//! drop(guard); // the real function is back
+//! # }
+//! ```
+//!
+//! # Where seams exist
+//!
+//! `#[patchable]` checks `cfg(any(test, feature = "testrig-seams"))` *in the crate that uses
+//! it*. When that is false (every normal and release build), the function is emitted exactly
+//! as written: no slot, no branch, no extra symbol. When it is true, the function first loads
+//! one atomic flag; while no patch is live that is the whole cost.
+//!
+//! - The crate's own unit tests (`cargo test`, `cfg(test)`) have seams with no setup.
+//! - Integration tests (`tests/*.rs`) link the library built *without* `cfg(test)`. Declare a
+//!   feature and turn it on for your own tests through a dev-dependency on yourself:
+//!
+//!   ```toml
+//!   [features]
+//!   testrig-seams = []   # function seams for integration tests; never enable in production
+//!
+//!   [dependencies]
+//!   testrig = { version = "0.1", default-features = false }
+//!
+//!   [dev-dependencies]
+//!   mycrate = { path = ".", features = ["testrig-seams"] }
+//!   ```
+//!
+//! # Which functions can be patchable
+//!
+//! Free functions, inherent methods and associated functions (`&self`, `&mut self`, `self` or
+//! none), `async fn`s, `unsafe fn`s and `const fn`s (a patched `const fn` is only patched when
+//! called at run time). Not supported, with a compile error that says so: generic functions
+//! (type or const parameters, `impl Trait` arguments or return types) and C-variadic ones.
+//! Write a non-generic function for the seam and call it from the generic one.
+//!
+//! A method is patched as `patch!(Type::method, ...)`: the path's second-to-last segment names
+//! the type (it starts with an upper-case letter, or is `Self`). An associated function without
+//! a receiver is only recognised as one when its signature mentions `Self`; otherwise put
+//! `#[patchable]` on the whole `impl` block, which makes every function in it patchable. Methods
+//! of trait impls and of types with lifetime or type parameters are not supported.
+//!
+//! # The replacement
+//!
+//! The closure takes the function's arguments (a method's receiver first) and returns its
+//! return type. For an `async fn` it returns the *output*, not a future. It must be
+//! `Send + Sync + 'static`, because every thread calls it: spawned threads, thread pools and
+//! tokio workers all see the patch. To reach the real function from inside a replacement (or
+//! anywhere else), call `make_dir::real(...)` (`Type::__testrig_real_method(...)` for methods),
+//! or use [`spy!`](crate::spy) to delegate and record.
+//!
+//! # Guards
+//!
+//! [`PatchGuard`] follows the guard core: two tests patching the same function run one after
+//! the other, nested patches in one test stack (the newest wins, any drop order restores
+//! exactly), and a guard leaked past its test is undone at the test's end with a report naming
+//! the line that made it. Tests that only *call* a function while another test patches it do
+//! see the patch, as they would see a patched env var: patch in the tests that depend on it.
+
+mod slot;
+mod spy;
+
+pub use slot::PatchGuard;
+#[doc(hidden)]
+pub use slot::PatchSlot;
+#[doc(hidden)]
+pub use spy::Recorder;
+pub use spy::Spy;

@@ -1,0 +1,3 @@
+//! Function seams and the fake clock, as a user's test suite sees them.
+
+mod patch;
