@@ -11,6 +11,11 @@ fn make_dir(path: &Path) -> io::Result<()> {
 }
 
 #[patchable]
+fn make_dir_spied(path: &Path) -> io::Result<()> {
+    std::fs::create_dir(path)
+}
+
+#[patchable]
 pub(crate) fn add(a: u32, b: u32) -> u32 {
     a + b
 }
@@ -189,25 +194,40 @@ fn tokio_worker_threads_see_the_patch() {
     );
 }
 
+// Tests that check a function after their guards dropped use a function of their own: once
+// a test's last guard on a function drops, another test may patch it.
+#[patchable]
+fn nested_target(a: u32) -> u32 {
+    a
+}
+
 #[test]
 fn nested_patches_restore_exactly_in_any_drop_order() {
-    let outer = patch!(add, |_, _| 1);
-    let inner = patch!(add, |_, _| 2);
-    assert_eq!(add(0, 0), 2);
+    let outer = patch!(nested_target, |_| 1);
+    let inner = patch!(nested_target, |_| 2);
+    assert_eq!(nested_target(0), 2);
     drop(outer); // not the top layer: the newest still wins
-    assert_eq!(add(0, 0), 2);
+    assert_eq!(nested_target(0), 2);
+    let third = patch!(nested_target, |_| 3);
     drop(inner);
-    assert_eq!(add(20, 22), 42);
+    assert_eq!(nested_target(0), 3);
+    drop(third);
+    assert_eq!(nested_target(42), 42);
+}
+
+#[patchable]
+fn panic_target() -> u32 {
+    4
 }
 
 #[test]
 fn a_panicking_test_still_restores_the_function() {
     let result = std::panic::catch_unwind(|| {
-        let _g = patch!(add, |_, _| 0);
+        let _g = patch!(panic_target, || 0);
         panic!("boom");
     });
     assert!(result.is_err());
-    assert_eq!(add(2, 2), 4);
+    assert_eq!(panic_target(), 4);
 }
 
 #[patchable]
@@ -298,9 +318,9 @@ parallel_patch_tests!(
 
 #[test]
 fn a_spy_records_calls_and_owned_arguments() {
-    let spy = spy!(make_dir);
+    let spy = spy!(make_dir_spied);
     let tmp = std::env::temp_dir().join(format!("testrig-spy-{}", std::process::id()));
-    make_dir(&tmp).unwrap();
+    make_dir_spied(&tmp).unwrap();
     assert!(tmp.is_dir(), "the real function ran");
     std::fs::remove_dir(&tmp).unwrap();
     spy.assert_called_once_with(tmp.clone());
