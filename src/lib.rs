@@ -35,6 +35,7 @@ mod exit;
 pub mod fs;
 pub mod lock;
 pub mod patch;
+pub mod time;
 
 // Lets the crate use its own macros, whose output names `::testrig`.
 extern crate self as testrig;
@@ -49,6 +50,7 @@ pub use fs::CwdGuard;
 pub use fs::TempDir;
 pub use lock::SerialGuard;
 pub use patch::PatchGuard;
+pub use time::ClockGuard;
 
 /// Makes a function a seam: tests replace it with [`patch!`] or watch it with [`spy!`].
 ///
@@ -123,7 +125,7 @@ pub mod prelude {
     pub use crate::context::TestContext;
     #[cfg(feature = "tempfile")]
     pub use crate::fs::TempDir;
-    pub use crate::{CwdGuard, EnvGuard, PatchGuard, SerialGuard};
-    pub use crate::{env, fs, lock};
+    pub use crate::{ClockGuard, CwdGuard, EnvGuard, PatchGuard, SerialGuard};
+    pub use crate::{env, fs, lock, time};
     pub use crate::{patch, patchable, spy};
 }

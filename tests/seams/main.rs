@@ -1,3 +1,4 @@
 //! Function seams and the fake clock, as a user's test suite sees them.
 
 mod patch;
+mod time;
