@@ -6,7 +6,7 @@
 //! use std::path::Path;
 //! use testrig::{patch, patchable};
 //!
-//! #[patchable]
+//! #[patchable(always)] // in your crate: `#[patchable]` (doc examples are not test builds)
 //! fn make_dir(path: &Path) -> io::Result<()> {
 //!     std::fs::create_dir(path)
 //! }

@@ -300,6 +300,18 @@ impl PartialEq<SystemTime> for std::time::SystemTime {
     }
 }
 
+impl PartialOrd<std::time::SystemTime> for SystemTime {
+    fn partial_cmp(&self, other: &std::time::SystemTime) -> Option<std::cmp::Ordering> {
+        self.0.partial_cmp(other)
+    }
+}
+
+impl PartialOrd<SystemTime> for std::time::SystemTime {
+    fn partial_cmp(&self, other: &SystemTime) -> Option<std::cmp::Ordering> {
+        self.partial_cmp(&other.0)
+    }
+}
+
 impl fmt::Debug for SystemTime {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         self.0.fmt(f)
