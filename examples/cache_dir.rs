@@ -30,7 +30,11 @@ impl std::fmt::Display for CacheError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             CacheError::Create { path, source } => {
-                write!(f, "cannot create cache directory {}: {source}", path.display())
+                write!(
+                    f,
+                    "cannot create cache directory {}: {source}",
+                    path.display()
+                )
             }
         }
     }
@@ -82,7 +86,9 @@ mod tests {
 
     #[test]
     fn a_permission_error_names_the_directory() {
-        let _deny = patch!(make_dir, |_path: &Path| Err(io::ErrorKind::PermissionDenied.into()));
+        let _deny = patch!(make_dir, |_path: &Path| Err(
+            io::ErrorKind::PermissionDenied.into()
+        ));
         let tmp = testrig::fs::tmp_dir();
         let err = ensure_cache_dir(tmp.path()).unwrap_err();
         let CacheError::Create { path, source } = &err;
@@ -94,7 +100,9 @@ mod tests {
 
     #[test]
     fn losing_the_race_to_another_process_is_fine() {
-        let _race = patch!(make_dir, |_path: &Path| Err(io::ErrorKind::AlreadyExists.into()));
+        let _race = patch!(make_dir, |_path: &Path| Err(
+            io::ErrorKind::AlreadyExists.into()
+        ));
         let tmp = testrig::fs::tmp_dir();
         assert!(ensure_cache_dir(tmp.path()).is_ok());
     }
@@ -129,11 +137,17 @@ mod tests {
             std::mem::forget(patcher); // never dropped, like a patcher never stopped
             line
         };
-        let report = testrig::__private::restore_leaked_guards(&test)
-            .expect("the leaked patch is reported");
+        let report =
+            testrig::__private::restore_leaked_guards(&test).expect("the leaked patch is reported");
         assert!(report.contains("test `cache_dir::forgot_to_stop` ended with 1 patch still live"));
-        assert!(report.contains("patched fn `cache_dir::make_dir`"), "{report}");
-        assert!(report.contains(&format!("examples/cache_dir.rs:{line}")), "{report}");
+        assert!(
+            report.contains("patched fn `cache_dir::make_dir`"),
+            "{report}"
+        );
+        assert!(
+            report.contains(&format!("examples/cache_dir.rs:{line}")),
+            "{report}"
+        );
         // ... and the next test gets the real function back.
         let _real = spy!(make_dir);
         let tmp = testrig::fs::tmp_dir();
