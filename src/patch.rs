@@ -21,25 +21,31 @@
 //!
 //! # Where seams exist
 //!
-//! `#[patchable]` checks `cfg(any(test, feature = "testrig-seams"))` *in the crate that uses
-//! it*. When that is false (every normal and release build), the function is emitted exactly
-//! as written: no slot, no branch, no extra symbol. When it is true, the function first loads
-//! one atomic flag; while no patch is live that is the whole cost.
+//! In a build that is not a test build, `#[patchable]` leaves the function exactly as written:
+//! no slot, no branch, no extra symbol (`tests/zero_cost.rs` checks this on a release build).
+//! Where seams exist, the function first loads one atomic flag; while nothing is patched that
+//! is the whole cost (about 0.6 ns, `benches/patch.rs`).
 //!
-//! - The crate's own unit tests (`cargo test`, `cfg(test)`) have seams with no setup.
-//! - Integration tests (`tests/*.rs`) link the library built *without* `cfg(test)`. Declare a
-//!   feature and turn it on for your own tests through a dev-dependency on yourself:
+//! - The crate's own unit tests (`cargo test`, `cfg(test)` in the crate that uses
+//!   `#[patchable]`) have seams with no setup.
+//! - Integration tests (`tests/*.rs`) and examples link the library built *without*
+//!   `cfg(test)`. Turn on testrig's `seams` feature from `[dev-dependencies]`:
 //!
 //!   ```toml
-//!   [features]
-//!   testrig-seams = []   # function seams for integration tests; never enable in production
-//!
 //!   [dependencies]
-//!   testrig = { version = "0.1", default-features = false }
+//!   testrig = { version = "0.1", default-features = false }  # for `#[patchable]`
 //!
 //!   [dev-dependencies]
-//!   mycrate = { path = ".", features = ["testrig-seams"] }
+//!   testrig = { version = "0.1", features = ["seams"] }
 //!   ```
+//!
+//!   Cargo (resolver 2, the default since edition 2021) applies dev-dependency features only
+//!   to builds that include tests, examples or benches, so `cargo build` and
+//!   `cargo build --release` keep the functions as written while `cargo test` and
+//!   `cargo nextest run` get seams in the library too. (A `cargo build --all-targets` builds
+//!   tests as well, so it has seams too.)
+//! - `#[patchable(always)]` keeps the seam in every build: for doc examples (doctests are not
+//!   test builds) and for programs that patch at run time on purpose.
 //!
 //! # Which functions can be patchable
 //!

@@ -235,7 +235,8 @@ fn restored() -> ! {
 /// Sleeps for `d`, or, while the clock is frozen, advances it by `d` at once.
 ///
 /// Code under test calls it where it would call `std::thread::sleep`: retry back-offs and
-/// polling loops then take no real time in tests that freeze the clock.
+/// polling loops then take no real time in tests that freeze the clock. The frozen clock is
+/// process-wide, so a `sleep` from any thread advances it, whichever test froze it.
 ///
 /// ```
 /// use std::time::Duration;
@@ -260,4 +261,26 @@ fn advance_if_frozen(d: StdDuration) -> bool {
                 .filter(Fake::frozen)
                 .map(|f| clock::to_value(f.advanced(d)))
         })
+}
+
+/// The async [`sleep`]: while the clock is frozen, advances it by `d` and returns at once;
+/// otherwise awaits `tokio::time::sleep(d)`, which honours tokio's paused time.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// use std::time::Duration;
+/// use testrig::time::{self, Instant};
+///
+/// let _clock = time::freeze();
+/// let start = Instant::now();
+/// time::sleep_async(Duration::from_secs(600)).await; // no real waiting
+/// assert_eq!(start.elapsed(), Duration::from_secs(600));
+/// # }
+/// ```
+#[cfg(feature = "tokio")]
+pub async fn sleep_async(d: StdDuration) {
+    if !advance_if_frozen(d) {
+        tokio::time::sleep(d).await;
+    }
 }

@@ -251,3 +251,29 @@ parallel_clock_tests!(
     clock_31 = 31_000,
     clock_32 = 32_000,
 );
+
+#[cfg(feature = "tokio")]
+mod tokio_sleep {
+    use super::*;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sleep_async_advances_a_frozen_clock() {
+        let _clock = time::freeze_at(UNIX_EPOCH);
+        time::sleep_async(Duration::from_secs(365 * 24 * 3600)).await;
+        assert_eq!(
+            SystemTime::now(),
+            UNIX_EPOCH + Duration::from_secs(365 * 24 * 3600)
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn on_a_running_clock_sleep_async_is_tokio_sleep_and_honours_pause() {
+        // A running clock, so that no parallel test freezes it meanwhile (a frozen clock
+        // would be advanced instead).
+        let _clock = time::travel(UNIX_EPOCH + NOV_2023);
+        let start = tokio::time::Instant::now();
+        // A day: only tokio's paused clock (auto-advance) lets this finish.
+        time::sleep_async(Duration::from_secs(86_400)).await;
+        assert!(start.elapsed() >= Duration::from_secs(86_400));
+    }
+}

@@ -225,7 +225,7 @@ fn seam_items(item: &ItemFn, assoc: bool) -> TokenStream {
             FnArg::Typed(t) => {
                 let ident = format_ident!("__testrig_arg{i}");
                 i += 1;
-                t.pat = Box::new(Pat::Verbatim(quote!(#ident)));
+                *t.pat = Pat::Verbatim(quote!(#ident));
                 t.attrs.clear();
                 call_args.push(quote!(#ident));
             }
