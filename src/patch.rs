@@ -68,7 +68,7 @@
 //! `Send + Sync + 'static`, because every thread calls it: spawned threads, thread pools and
 //! tokio workers all see the patch. To reach the real function from inside a replacement (or
 //! anywhere else), call `make_dir::real(...)` (`Type::__testrig_real_method(...)` for methods),
-//! or use [`spy!`](crate::spy) to delegate and record.
+//! or use [`spy!`](macro@crate::spy) to delegate and record.
 //!
 //! # Guards
 //!

@@ -93,7 +93,7 @@ impl Slot for PatchSlot {
 
 /// A live function patch; dropping it puts the previous behaviour back.
 ///
-/// Made by [`patch!`](crate::patch). `Send` and `Sync`, so an async test may hold it across
+/// Made by [`patch!`](macro@crate::patch). `Send` and `Sync`, so an async test may hold it across
 /// `.await` on a multi-thread runtime.
 ///
 /// ```

@@ -10,7 +10,7 @@ use super::slot::{PatchGuard, PatchSlot};
 /// `String`, a `Clone` value cloned). `A` is the argument (one argument), a tuple of them
 /// (several), or `()` (none, or made with `spy!(path, count_only)`).
 ///
-/// Made by [`spy!`](crate::spy); dropping it ends the spying. Calls from every thread are
+/// Made by [`spy!`](macro@crate::spy); dropping it ends the spying. Calls from every thread are
 /// recorded.
 ///
 /// ```
