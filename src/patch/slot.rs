@@ -2,14 +2,17 @@
 
 use std::any::Any;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, PoisonError, RwLock};
+use std::sync::{Arc, OnceLock, PoisonError, RwLock};
 
 use crate::core::{self, Change, Key, Slot, Value};
 
 /// The replacement of one patchable function. Not a public API: `#[patchable]` emits one
 /// `static` per function and calls [`PatchSlot::get`] first thing.
 pub struct PatchSlot {
+    /// `module::function`, or a method's bare name until [`PatchSlot::in_type`] runs.
     name: &'static str,
+    /// `module::Type::method`, for methods: the type is only known where `Self` is in scope.
+    full_name: OnceLock<&'static str>,
     /// The fast path: `false` while nothing is patched, so an unpatched call costs one load.
     active: AtomicBool,
     /// The visible replacement, an `Arc<Box<dyn Fn(..) -> R + Send + Sync>>` behind `Any`.
@@ -21,6 +24,7 @@ impl PatchSlot {
     pub const fn new(name: &'static str) -> Self {
         PatchSlot {
             name,
+            full_name: OnceLock::new(),
             active: AtomicBool::new(false),
             current: RwLock::new(None),
         }
@@ -47,7 +51,10 @@ impl PatchSlot {
             .clone()?;
         match current.downcast::<Box<F>>() {
             Ok(f) => Some(f),
-            Err(_) => unreachable!("testrig: replacement of `{}` has another type", self.name),
+            Err(_) => unreachable!(
+                "testrig: the replacement of `{}` has another type",
+                self.name
+            ),
         }
     }
 
@@ -62,8 +69,18 @@ impl PatchSlot {
         }
     }
 
+    /// The slot of a method of `T`, so that messages say `Type::method`.
+    pub fn in_type<T: ?Sized>(&'static self) -> &'static Self {
+        // Leaked once per patched method: a name lives as long as the slot, which is static.
+        self.full_name.get_or_init(|| {
+            Box::leak(format!("{}::{}", std::any::type_name::<T>(), self.name).into_boxed_str())
+        });
+        self
+    }
+
     fn key(&'static self) -> Key {
-        Key::Patch(self as *const PatchSlot as usize, self.name)
+        let name = self.full_name.get().copied().unwrap_or(self.name);
+        Key::Patch(self as *const PatchSlot as usize, name)
     }
 }
 

@@ -121,7 +121,10 @@ fn methods_and_associated_functions_are_patchable() {
 
 #[test]
 fn a_patchable_impl_block_makes_every_function_a_seam() {
-    assert_eq!(Store::version(), 1);
+    {
+        let _real = spy!(Store::version, count_only); // holds it: other tests patch it too
+        assert_eq!(Store::version(), 1);
+    }
     let _v = patch!(Store::version, || 2);
     let _l = patch!(Store::into_len, |_s: Store, extra| extra + 1);
     assert_eq!(Store::version(), 2);
@@ -255,6 +258,20 @@ fn a_leaked_patch_is_restored_and_reported_at_test_end() {
         "{report}"
     );
     assert_eq!(leaky(), "real");
+}
+
+#[test]
+fn a_leaked_method_patch_is_reported_with_its_type() {
+    let ctx = TestContext::new("seams::leaky_method", None);
+    {
+        let _in = ctx.enter();
+        std::mem::forget(patch!(Store::version, || 7));
+    }
+    let report = testrig::__private::restore_leaked_guards(&ctx).expect("a leak is reported");
+    assert!(
+        report.contains("patched fn `seams::patch::Store::version`"),
+        "{report}"
+    );
 }
 
 #[patchable]

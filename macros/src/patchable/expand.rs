@@ -86,6 +86,8 @@ fn with_cfg(tokens: TokenStream, cfg: &TokenStream, assoc: bool) -> TokenStream 
 /// The names of the companion items of one seam.
 struct Names {
     slot: TokenStream,
+    /// The slot, as companions reach it: for methods, named after the type first.
+    named_slot: TokenStream,
     boxed: TokenStream,
     real: TokenStream,
     def_slot: syn::Ident,
@@ -103,6 +105,7 @@ fn names(name: &syn::Ident, assoc: bool) -> Names {
         let def_real = format_ident!("__testrig_real_{name}");
         Names {
             slot: quote!(Self::#def_slot()),
+            named_slot: quote!(Self::#def_slot().in_type::<Self>()),
             boxed: quote!(Self::#def_box),
             real: quote!(Self::#def_real),
             def_slot,
@@ -115,6 +118,7 @@ fn names(name: &syn::Ident, assoc: bool) -> Names {
     } else {
         Names {
             slot: quote!(#name::__testrig_slot()),
+            named_slot: quote!(#name::__testrig_slot()),
             boxed: quote!(#name::__testrig_box),
             real: quote!(#name::real),
             def_slot: format_ident!("__testrig_slot"),
@@ -135,6 +139,7 @@ fn seam_items(item: &ItemFn, assoc: bool) -> TokenStream {
     let n = names(name, assoc);
     let Names {
         slot,
+        named_slot,
         boxed,
         real,
         def_slot,
@@ -329,7 +334,7 @@ fn seam_items(item: &ItemFn, assoc: bool) -> TokenStream {
                 #vis fn #def_spy() -> ::testrig::patch::Spy<#rec_ty>
                 where #(for<'__testrig_w> #bounds,)*
                 {
-                    ::testrig::patch::Spy::__new::<#fn_ty>(#slot, |__testrig_rec| {
+                    ::testrig::patch::Spy::__new::<#fn_ty>(#named_slot, |__testrig_rec| {
                         #boxed(move |#(#closure_params),*| {
                             __testrig_rec.record(#rec_val);
                             #call
@@ -342,7 +347,7 @@ fn seam_items(item: &ItemFn, assoc: bool) -> TokenStream {
                 #[track_caller]
                 #[allow(dead_code, clippy::all)]
                 #vis fn #def_count() -> ::testrig::patch::Spy<()> {
-                    ::testrig::patch::Spy::__new::<#fn_ty>(#slot, |__testrig_rec| {
+                    ::testrig::patch::Spy::__new::<#fn_ty>(#named_slot, |__testrig_rec| {
                         #boxed(move |#(#closure_params),*| {
                             __testrig_rec.record(());
                             #call
@@ -353,14 +358,22 @@ fn seam_items(item: &ItemFn, assoc: bool) -> TokenStream {
         )
     };
 
+    let slot_name = if assoc {
+        quote!(::core::stringify!(#name))
+    } else {
+        quote!(::core::concat!(
+            ::core::module_path!(),
+            "::",
+            ::core::stringify!(#name)
+        ))
+    };
     let companions = quote! {
         #[doc(hidden)]
         #[inline(always)]
         #[allow(dead_code)]
         #vis fn #def_slot() -> &'static ::testrig::__private::PatchSlot {
-            static SLOT: ::testrig::__private::PatchSlot = ::testrig::__private::PatchSlot::new(
-                ::core::concat!(::core::module_path!(), "::", ::core::stringify!(#name)),
-            );
+            static SLOT: ::testrig::__private::PatchSlot =
+                ::testrig::__private::PatchSlot::new(#slot_name);
             &SLOT
         }
         #[doc(hidden)]
@@ -376,7 +389,7 @@ fn seam_items(item: &ItemFn, assoc: bool) -> TokenStream {
         #vis fn #def_patch(
             f: impl #fn_bound + ::core::marker::Send + ::core::marker::Sync + 'static,
         ) -> ::testrig::patch::PatchGuard {
-            #slot.patch::<#fn_ty>(#boxed(f))
+            #named_slot.patch::<#fn_ty>(#boxed(f))
         }
         #spy
         #count
