@@ -385,3 +385,32 @@ fn spy_assertions_list_the_calls_when_they_fail() {
     );
     assert!(message.contains("call 1: (5, 6)"), "{message}");
 }
+
+/// The forms of the user-facing contract, through the prelude.
+mod through_the_prelude {
+    use std::io;
+    use std::path::Path;
+    use std::time::{Duration, UNIX_EPOCH};
+
+    use testrig::prelude::*;
+
+    #[patchable]
+    pub(crate) fn make_dir(path: &Path) -> io::Result<()> {
+        std::fs::create_dir(path)
+    }
+
+    #[test]
+    fn patch_and_clock_as_written_in_the_contract() {
+        let _p = patch!(make_dir, |_path: &Path| Err(
+            io::ErrorKind::PermissionDenied.into()
+        ));
+        assert!(make_dir(Path::new("/x")).is_err());
+        let clock = time::freeze_at(UNIX_EPOCH + Duration::from_secs(1_700_000_000));
+        clock.advance(Duration::from_secs(30 * 60));
+        assert_eq!(
+            time::SystemTime::now(),
+            UNIX_EPOCH + Duration::from_secs(1_700_001_800)
+        );
+        let _guards: (&PatchGuard, &ClockGuard) = (&_p, &clock);
+    }
+}
