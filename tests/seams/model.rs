@@ -42,7 +42,7 @@ proptest! {
                 Op::Push(v) => live.push((testrig::patch!(model_target, move || v), v)),
                 Op::Drop(i) if !live.is_empty() => {
                     let i = i % live.len();
-                    live.remove(i);
+                    drop(live.remove(i));
                 }
                 _ => {}
             }
@@ -64,7 +64,7 @@ proptest! {
                 }
                 Op::Drop(i) if !live.is_empty() => {
                     let i = i % live.len();
-                    live.remove(i);
+                    drop(live.remove(i));
                 }
                 Op::Advance(i, s) if !live.is_empty() => {
                     let i = i % live.len();

@@ -61,6 +61,11 @@ impl Counter {
     fn name(&self) -> &str {
         "counter"
     }
+
+    #[patchable]
+    async fn load(&self, extra: u32) -> u32 {
+        self.n + extra
+    }
 }
 
 struct Store;
@@ -139,6 +144,15 @@ fn an_async_fn_is_patched_with_its_output() {
     assert_eq!(rt.block_on(fetch("a")), "real a");
     let _g = patch!(fetch, |url: &str| format!("fake {url}"));
     assert_eq!(rt.block_on(fetch("a")), "fake a");
+}
+
+#[test]
+fn an_async_method_is_patched_with_its_output() {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    let _g = patch!(Counter::load, |c: &Counter, extra| c.n * 100 + extra);
+    assert_eq!(rt.block_on(Counter { n: 2 }.load(3)), 203);
 }
 
 #[test]
