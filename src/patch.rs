@@ -49,11 +49,11 @@
 //!
 //! # Which functions can be patchable
 //!
-//! Free functions, inherent methods and associated functions (`&self`, `&mut self`, `self` or
-//! none), `async fn`s, `unsafe fn`s and `const fn`s (a patched `const fn` is only patched when
-//! called at run time). Not supported, with a compile error that says so: generic functions
-//! (type or const parameters, `impl Trait` arguments or return types) and C-variadic ones.
-//! Write a non-generic function for the seam and call it from the generic one.
+//! Free functions, inherent methods and associated functions (`&self`, `&mut self`, `self`,
+//! `self: Box<Self>`, or none), `async fn`s and `unsafe fn`s. Not supported, with a compile
+//! error that says so: generic functions (type or const parameters, `impl Trait` arguments or
+//! return types), `const fn`s (a patch is chosen at run time) and C-variadic functions. Write a
+//! non-generic function for the seam and call it from the generic one.
 //!
 //! A method is patched as `patch!(Type::method, ...)`: the path's second-to-last segment names
 //! the type (it starts with an upper-case letter, or is `Self`). An associated function without
@@ -69,6 +69,15 @@
 //! tokio workers all see the patch. To reach the real function from inside a replacement (or
 //! anywhere else), call `make_dir::real(...)` (`Type::__testrig_real_method(...)` for methods),
 //! or use [`spy!`](macro@crate::spy) to delegate and record.
+//!
+//! # Spies
+//!
+//! `spy!(path)` records each call's arguments as owned values (`&Path` → `PathBuf`, `&str` →
+//! `String`, other types cloned) and runs the real function; the spy is a guard like a patch.
+//! An argument type whose owned form cannot be made is a compile error at the `spy!` line;
+//! `spy!(path, count_only)` then records only the calls. Arguments whose types hold lifetimes
+//! (other than one top-level reference) are recorded as `()`. On an `async fn`, the spy records
+//! when the call's future is first polled and the real body runs as usual.
 //!
 //! # Guards
 //!

@@ -4,17 +4,6 @@ use crate::context::{Owner, TestContext};
 
 pub use crate::patch::PatchSlot;
 
-/// Stands for an `async fn` in the bound that rejects spies on one.
-pub struct AsyncFn;
-
-/// Never implemented: a spy must run the real function synchronously after recording.
-#[diagnostic::on_unimplemented(
-    message = "`spy!` does not support `async fn`s yet",
-    label = "this function is async",
-    note = "patch it with a closure that records what it needs: `patch!(path, move |args| ...)`"
-)]
-pub trait SpyOnAsyncFn {}
-
 /// Restores every guard `ctx`'s test still holds and describes them, one per line, or `None`
 /// when the test left nothing patched.
 pub fn restore_leaked_guards(ctx: &TestContext) -> Option<String> {

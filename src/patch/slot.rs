@@ -39,6 +39,24 @@ impl PatchSlot {
         self.get_slow()
     }
 
+    /// The live replacement or observer of an `async fn`, untyped: the wrapper tries both.
+    #[inline(always)]
+    pub fn get_any(&'static self) -> Option<Arc<dyn Any + Send + Sync>> {
+        if !self.active.load(Ordering::Acquire) {
+            return None;
+        }
+        self.get_any_slow()
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn get_any_slow(&'static self) -> Option<Arc<dyn Any + Send + Sync>> {
+        self.current
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
     #[cold]
     #[inline(never)]
     fn get_slow<F: ?Sized + Send + Sync + 'static>(&'static self) -> Option<Arc<Box<F>>> {

@@ -11,7 +11,7 @@ use super::slot::{PatchGuard, PatchSlot};
 /// (several), or `()` (none, or made with `spy!(path, count_only)`).
 ///
 /// Made by [`spy!`](macro@crate::spy); dropping it ends the spying. Calls from every thread are
-/// recorded.
+/// recorded. On an `async fn` a call is recorded when its future is first polled.
 ///
 /// ```
 /// use std::path::{Path, PathBuf};

@@ -155,6 +155,27 @@ fn an_async_method_is_patched_with_its_output() {
     assert_eq!(rt.block_on(Counter { n: 2 }.load(3)), 203);
 }
 
+#[patchable]
+async fn fetch_spied(url: &str, retries: u8) -> String {
+    format!("real {url} {retries}")
+}
+
+#[test]
+fn a_spy_on_an_async_fn_records_and_runs_the_real_body() {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .build()
+        .unwrap();
+    let spy = spy!(fetch_spied);
+    assert_eq!(rt.block_on(fetch_spied("a", 1)), "real a 1");
+    let from_worker = rt.block_on(async { tokio::spawn(fetch_spied("b", 2)).await.unwrap() });
+    assert_eq!(from_worker, "real b 2");
+    assert_eq!(spy.calls(), [("a".to_string(), 1), ("b".to_string(), 2)]);
+    let counter = spy!(Counter::load, count_only); // nests over nothing else: a method
+    rt.block_on(Counter { n: 1 }.load(1));
+    counter.assert_called_once();
+}
+
 #[test]
 fn an_unsafe_fn_is_patchable() {
     let byte = 9u8;

@@ -89,9 +89,11 @@ struct Names {
     /// The slot, as companions reach it: for methods, named after the type first.
     named_slot: TokenStream,
     boxed: TokenStream,
+    obs_boxed: TokenStream,
     real: TokenStream,
     def_slot: syn::Ident,
     def_box: syn::Ident,
+    def_obs_box: syn::Ident,
     def_patch: syn::Ident,
     def_spy: syn::Ident,
     def_count: syn::Ident,
@@ -102,14 +104,17 @@ fn names(name: &syn::Ident, assoc: bool) -> Names {
     if assoc {
         let def_slot = format_ident!("__testrig_slot_{name}");
         let def_box = format_ident!("__testrig_box_{name}");
+        let def_obs_box = format_ident!("__testrig_obs_box_{name}");
         let def_real = format_ident!("__testrig_real_{name}");
         Names {
             slot: quote!(Self::#def_slot()),
             named_slot: quote!(Self::#def_slot().in_type::<Self>()),
             boxed: quote!(Self::#def_box),
+            obs_boxed: quote!(Self::#def_obs_box),
             real: quote!(Self::#def_real),
             def_slot,
             def_box,
+            def_obs_box,
             def_patch: format_ident!("__testrig_patch_{name}"),
             def_spy: format_ident!("__testrig_spy_{name}"),
             def_count: format_ident!("__testrig_count_{name}"),
@@ -120,9 +125,11 @@ fn names(name: &syn::Ident, assoc: bool) -> Names {
             slot: quote!(#name::__testrig_slot()),
             named_slot: quote!(#name::__testrig_slot()),
             boxed: quote!(#name::__testrig_box),
+            obs_boxed: quote!(#name::__testrig_obs_box),
             real: quote!(#name::real),
             def_slot: format_ident!("__testrig_slot"),
             def_box: format_ident!("__testrig_box"),
+            def_obs_box: format_ident!("__testrig_obs_box"),
             def_patch: format_ident!("__testrig_patch"),
             def_spy: format_ident!("__testrig_spy"),
             def_count: format_ident!("__testrig_count"),
@@ -141,9 +148,11 @@ fn seam_items(item: &ItemFn, assoc: bool) -> TokenStream {
         slot,
         named_slot,
         boxed,
+        obs_boxed,
         real,
         def_slot,
         def_box,
+        def_obs_box,
         def_patch,
         def_spy,
         def_count,
@@ -214,6 +223,11 @@ fn seam_items(item: &ItemFn, assoc: bool) -> TokenStream {
     };
     let fn_bound = quote!(#binder Fn(#(#fn_inputs),*) -> #output);
     let fn_ty = quote!(dyn #fn_bound + ::core::marker::Send + ::core::marker::Sync);
+    // What a spy on an `async fn` installs: it sees the arguments by reference before the real
+    // body runs, since it cannot call (and await) the real function itself.
+    let obs_bound = quote!(#binder Fn(#(&#fn_inputs),*));
+    let obs_ty = quote!(dyn #obs_bound + ::core::marker::Send + ::core::marker::Sync);
+    let is_async = sig.asyncness.is_some();
 
     // The wrapper: same signature, arguments renamed so they can be forwarded.
     let mut wrapper_sig = sig.clone();
@@ -250,12 +264,34 @@ fn seam_items(item: &ItemFn, assoc: bool) -> TokenStream {
         real_call
     };
     let attrs = &item.attrs;
-    let wrapper = quote! {
-        #(#attrs)*
-        #vis #wrapper_sig {
+    let check = if is_async {
+        quote! {
+            if let ::core::option::Option::Some(__testrig_any) = #slot.get_any() {
+                match __testrig_any.downcast::<::std::boxed::Box<#fn_ty>>() {
+                    ::core::result::Result::Ok(__testrig_f) => {
+                        return (**__testrig_f)(#(#call_args),*);
+                    }
+                    ::core::result::Result::Err(__testrig_any) => {
+                        if let ::core::result::Result::Ok(__testrig_o) =
+                            __testrig_any.downcast::<::std::boxed::Box<#obs_ty>>()
+                        {
+                            (**__testrig_o)(#(&#call_args),*);
+                        }
+                    }
+                }
+            }
+        }
+    } else {
+        quote! {
             if let ::core::option::Option::Some(__testrig_f) = #slot.get::<#fn_ty>() {
                 return (**__testrig_f)(#(#call_args),*);
             }
+        }
+    };
+    let wrapper = quote! {
+        #(#attrs)*
+        #vis #wrapper_sig {
+            #check
             #real_call
         }
     };
@@ -294,68 +330,65 @@ fn seam_items(item: &ItemFn, assoc: bool) -> TokenStream {
         .into_iter()
         .chain(args.iter().map(|(id, _)| quote!(#id)))
         .collect();
-    let (spy, count) = if sig.asyncness.is_some() {
-        let unsupported = quote! {
-            where for<'__testrig_w> ::testrig::__private::AsyncFn: ::testrig::__private::SpyOnAsyncFn
-        };
-        (
-            quote! {
-                #[doc(hidden)]
-                #[allow(dead_code)]
-                #vis fn #def_spy() -> ::testrig::patch::Spy<()> #unsupported {
-                    ::core::unreachable!()
-                }
-            },
-            quote! {
-                #[doc(hidden)]
-                #[allow(dead_code)]
-                #vis fn #def_count() -> ::testrig::patch::Spy<()> #unsupported {
-                    ::core::unreachable!()
-                }
-            },
-        )
+    let mut types = Vec::new();
+    let mut values = Vec::new();
+    let mut bounds = Vec::new();
+    for (id, ty) in &args {
+        capture(id, ty, is_async, &mut types, &mut values, &mut bounds);
+    }
+    let (rec_ty, rec_val) = match types.len() {
+        1 => (types[0].clone(), values[0].clone()),
+        _ => (quote!((#(#types,)*)), quote!((#(#values,)*))),
+    };
+    // Sync functions: the spy replaces the function and calls the real one. Async ones: it
+    // observes the arguments and the wrapper goes on to the real body.
+    let (installed, boxer, then) = if is_async {
+        (&obs_ty, obs_boxed, quote!())
     } else {
-        let call = unsafe_call(quote!(#real(#(#closure_params),*)));
-        let mut types = Vec::new();
-        let mut values = Vec::new();
-        let mut bounds = Vec::new();
-        for (id, ty) in &args {
-            capture(id, ty, &mut types, &mut values, &mut bounds);
-        }
-        let (rec_ty, rec_val) = match types.len() {
-            1 => (types[0].clone(), values[0].clone()),
-            _ => (quote!((#(#types,)*)), quote!((#(#values,)*))),
-        };
         (
-            quote! {
-                #[doc(hidden)]
-                #[track_caller]
-                #[allow(dead_code, clippy::all)]
-                #vis fn #def_spy() -> ::testrig::patch::Spy<#rec_ty>
-                where #(for<'__testrig_w> #bounds,)*
-                {
-                    ::testrig::patch::Spy::__new::<#fn_ty>(#named_slot, |__testrig_rec| {
-                        #boxed(move |#(#closure_params),*| {
-                            __testrig_rec.record(#rec_val);
-                            #call
-                        })
-                    })
-                }
-            },
-            quote! {
-                #[doc(hidden)]
-                #[track_caller]
-                #[allow(dead_code, clippy::all)]
-                #vis fn #def_count() -> ::testrig::patch::Spy<()> {
-                    ::testrig::patch::Spy::__new::<#fn_ty>(#named_slot, |__testrig_rec| {
-                        #boxed(move |#(#closure_params),*| {
-                            __testrig_rec.record(());
-                            #call
-                        })
-                    })
-                }
-            },
+            &fn_ty,
+            boxed,
+            unsafe_call(quote!(#real(#(#closure_params),*))),
         )
+    };
+    let spy = quote! {
+        #[doc(hidden)]
+        #[track_caller]
+        #[allow(dead_code, clippy::all)]
+        #vis fn #def_spy() -> ::testrig::patch::Spy<#rec_ty>
+        where #(for<'__testrig_w> #bounds,)*
+        {
+            ::testrig::patch::Spy::__new::<#installed>(#named_slot, |__testrig_rec| {
+                #boxer(move |#(#closure_params),*| {
+                    __testrig_rec.record(#rec_val);
+                    #then
+                })
+            })
+        }
+        #[doc(hidden)]
+        #[track_caller]
+        #[allow(dead_code, clippy::all)]
+        #vis fn #def_count() -> ::testrig::patch::Spy<()> {
+            ::testrig::patch::Spy::__new::<#installed>(#named_slot, |__testrig_rec| {
+                #boxer(move |#(#closure_params),*| {
+                    __testrig_rec.record(());
+                    #then
+                })
+            })
+        }
+    };
+    let obs_box = if is_async {
+        quote! {
+            #[doc(hidden)]
+            #[allow(dead_code)]
+            #vis fn #def_obs_box(
+                f: impl #obs_bound + ::core::marker::Send + ::core::marker::Sync + 'static,
+            ) -> ::std::boxed::Box<#obs_ty> {
+                ::std::boxed::Box::new(f)
+            }
+        }
+    } else {
+        quote!()
     };
 
     let slot_name = if assoc {
@@ -391,8 +424,8 @@ fn seam_items(item: &ItemFn, assoc: bool) -> TokenStream {
         ) -> ::testrig::patch::PatchGuard {
             #named_slot.patch::<#fn_ty>(#boxed(f))
         }
+        #obs_box
         #spy
-        #count
         #real_fn
     };
 
@@ -423,6 +456,7 @@ fn seam_items(item: &ItemFn, assoc: bool) -> TokenStream {
 fn capture(
     id: &syn::Ident,
     ty: &Type,
+    by_ref: bool,
     types: &mut Vec<TokenStream>,
     values: &mut Vec<TokenStream>,
     bounds: &mut Vec<TokenStream>,
@@ -432,14 +466,16 @@ fn capture(
     {
         let elem = &r.elem;
         types.push(quote!(<#elem as ::std::borrow::ToOwned>::Owned));
-        values.push(quote!(::std::borrow::ToOwned::to_owned(&*#id)));
+        let deref = if by_ref { quote!(**) } else { quote!(*) };
+        values.push(quote!(::std::borrow::ToOwned::to_owned(&#deref #id)));
         bounds.push(quote!(#elem: ::std::borrow::ToOwned));
         bounds.push(quote!(
             <#elem as ::std::borrow::ToOwned>::Owned: ::core::marker::Send + 'static
         ));
     } else if !has_inner_lifetime(ty) {
         types.push(quote!(#ty));
-        values.push(quote!(::core::clone::Clone::clone(&#id)));
+        let arg = if by_ref { quote!(#id) } else { quote!(&#id) };
+        values.push(quote!(::core::clone::Clone::clone(#arg)));
         bounds.push(quote!(#ty: ::core::clone::Clone + ::core::marker::Send + 'static));
     } else {
         types.push(quote!(()));
