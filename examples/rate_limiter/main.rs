@@ -134,7 +134,7 @@ mod tests {
 
     /// A limiter with a key prefix of its own (tests share one server).
     fn limiter(test: &str) -> RateLimiter {
-        // When fixtures land: `#[fixture(scope = "session")]` on `redis_server::start`.
+        // A session fixture once testrig's fixtures are in: see `redis_server`.
         let server = redis_server::shared();
         RateLimiter::new(&server.client(), test, Limits::DEFAULT).expect("redis connection")
     }

@@ -1,5 +1,9 @@
-//! A `redis-server` for the tests: started once per test process on a free loopback port,
-//! stopped when the process exits.
+//! A `redis-server` for the tests: loopback only, on a free port, nothing saved to disk.
+//!
+//! [`shared`] starts one per test process on first use and stops it when the process exits.
+//! With testrig's fixtures it becomes a session fixture, one line instead of `shared`'s body:
+//! `#[fixture(scope = "session")] fn redis() -> RedisServer { start() }` (dropping the value at
+//! exit stops the server).
 
 use std::net::{Ipv4Addr, TcpListener, TcpStream};
 use std::process::{Child, Command, Stdio};
@@ -8,33 +12,52 @@ use std::time::{Duration, Instant};
 
 pub(crate) struct RedisServer {
     port: u16,
+    child: Mutex<Option<Child>>,
 }
 
 impl RedisServer {
     pub(crate) fn client(&self) -> redis::Client {
         redis::Client::open(format!("redis://127.0.0.1:{}/", self.port)).expect("a valid url")
     }
-}
 
-/// The server shared by every test of this process, started on first use.
-pub(crate) fn shared() -> &'static RedisServer {
-    static SERVER: OnceLock<RedisServer> = OnceLock::new();
-    SERVER.get_or_init(start)
-}
-
-/// The child process, killed at exit: statics are never dropped.
-static CHILD: Mutex<Option<Child>> = Mutex::new(None);
-
-extern "C" fn stop_at_exit() {
-    if let Ok(mut child) = CHILD.lock()
-        && let Some(mut child) = child.take()
-    {
-        let _ = child.kill();
-        let _ = child.wait();
+    fn stop(&self) {
+        let child = self.child.lock().map(|mut c| c.take());
+        if let Ok(Some(mut child)) = child {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
     }
 }
 
-/// Starts a throwaway server: loopback only, nothing saved to disk.
+impl Drop for RedisServer {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+static SHARED: OnceLock<RedisServer> = OnceLock::new();
+
+/// The server shared by every test of this process, started on first use.
+pub(crate) fn shared() -> &'static RedisServer {
+    SHARED.get_or_init(|| {
+        unsafe extern "C" {
+            fn atexit(callback: extern "C" fn()) -> std::ffi::c_int;
+        }
+        // SAFETY: `atexit` is the C library's; `stop_shared` is a plain `extern "C"` fn that
+        // cannot unwind (it only kills and reaps the child, ignoring errors).
+        unsafe { atexit(stop_shared) };
+        start()
+    })
+}
+
+/// Statics are never dropped: stop the shared server when the process exits.
+extern "C" fn stop_shared() {
+    if let Some(server) = SHARED.get() {
+        server.stop();
+    }
+}
+
+/// Starts a throwaway server and waits until it accepts connections.
 pub(crate) fn start() -> RedisServer {
     let port = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
         .and_then(|l| l.local_addr())
@@ -59,21 +82,19 @@ pub(crate) fn start() -> RedisServer {
                  `.ci/install-redis` (or `apt-get install redis-server`)"
             )
         });
-    *CHILD.lock().unwrap() = Some(child);
-    unsafe extern "C" {
-        fn atexit(callback: extern "C" fn()) -> std::ffi::c_int;
-    }
-    // SAFETY: `atexit` is the C library's; `stop_at_exit` is a plain `extern "C"` fn that
-    // cannot unwind (it only kills and reaps the child, ignoring errors).
-    unsafe { atexit(stop_at_exit) };
+    let server = RedisServer {
+        port,
+        child: Mutex::new(Some(child)),
+    };
     let deadline = Instant::now() + Duration::from_secs(10);
     while TcpStream::connect((Ipv4Addr::LOCALHOST, port)).is_err() {
-        if let Some(status) = CHILD
+        let exited = server
+            .child
             .lock()
             .unwrap()
             .as_mut()
-            .and_then(|c| c.try_wait().ok()?)
-        {
+            .and_then(|c| c.try_wait().ok().flatten());
+        if let Some(status) = exited {
             panic!("`redis-server` exited at start ({status}); see its output above");
         }
         assert!(
@@ -82,5 +103,5 @@ pub(crate) fn start() -> RedisServer {
         );
         std::thread::sleep(Duration::from_millis(20));
     }
-    RedisServer { port }
+    server
 }
