@@ -626,6 +626,31 @@ impl Guard {
     }
 }
 
+/// Replaces the value of `key`'s newest layer, whoever holds it, and makes it visible
+/// (`time::sleep` on a frozen clock). Returns `false`, changing nothing, when `key` has no live
+/// layer or `f` declines with `None`.
+pub(crate) fn update_top(key: &Key, f: impl FnOnce(&Value) -> Option<Value>) -> bool {
+    let mut state = lock();
+    let Some(at) = state.find(key.view()) else {
+        return false;
+    };
+    let key_state = &mut state.keys[at];
+    let Some(top) = key_state.layers.last() else {
+        return false;
+    };
+    let Some(value) = f(&top.value) else {
+        return false;
+    };
+    if let Err(err) = key_state.slot.write(key, &value) {
+        report(format_args!("testrig: could not update {key}: {err}"));
+        return false;
+    }
+    if let Some(top) = key_state.layers.last_mut() {
+        top.value = value;
+    }
+    true
+}
+
 impl Drop for Guard {
     fn drop(&mut self) {
         let mut state = lock();

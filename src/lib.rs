@@ -43,6 +43,8 @@ pub mod scope;
 pub mod timeout;
 #[cfg(any(feature = "log", feature = "tracing"))]
 pub mod log;
+pub mod patch;
+pub mod time;
 
 // Lets the crate use its own macros, whose output names `::testrig`.
 extern crate self as testrig;
@@ -57,6 +59,75 @@ pub use fs::CwdGuard;
 pub use fs::TempDir;
 pub use lock::SerialGuard;
 pub use scope::TaskScope;
+pub use patch::PatchGuard;
+pub use time::ClockGuard;
+
+/// Makes a function a seam: tests replace it with [`patch!`] or watch it with [`spy!`].
+///
+/// In a build that is not a test build the function is left exactly as written; see
+/// [`mod@patch`] for where seams exist, what can be patched and the feature that turns seams
+/// on for integration tests. `#[patchable(always)]` keeps the seam in every build.
+///
+/// ```
+/// use testrig::{patch, patchable};
+///
+/// #[patchable(always)] // `always` only because doc examples are not test builds
+/// fn fetch_price(sku: &str) -> u32 {
+///     unimplemented!("calls the pricing service for {sku}")
+/// }
+///
+/// # fn main() {
+/// let _price = patch!(fetch_price, |_sku: &str| 1200);
+/// assert_eq!(fetch_price("A-1"), 1200);
+/// # }
+/// ```
+pub use testrig_macros::patchable;
+
+/// Replaces a [`patchable`] function with a closure until the returned [`PatchGuard`] drops.
+///
+/// `patch!(make_dir, closure)` for a function (any path to it, or a name imported with `use`),
+/// `patch!(Type::method, closure)` for a method, whose receiver is the closure's first
+/// argument. The closure's signature is checked against the function's where `patch!` is
+/// written; it must be `Send + Sync + 'static` because every thread calls it.
+///
+/// ```
+/// use testrig::{patch, patchable};
+///
+/// struct Thermometer;
+///
+/// #[patchable(always)]
+/// impl Thermometer {
+///     fn celsius(&self) -> f64 {
+///         unimplemented!("reads the sensor")
+///     }
+/// }
+///
+/// # fn main() {
+/// let _g = patch!(Thermometer::celsius, |_this: &Thermometer| 21.5);
+/// assert_eq!(Thermometer.celsius(), 21.5);
+/// # }
+/// ```
+pub use testrig_macros::patch;
+
+/// Watches a [`patchable`] function: calls still run the real function, and each is recorded
+/// in the returned [`patch::Spy`] until it drops. `spy!(path, count_only)` records only the
+/// number of calls, for functions whose arguments cannot be copied.
+///
+/// ```
+/// use testrig::{patchable, spy};
+///
+/// #[patchable(always)]
+/// fn double(x: u32) -> u32 {
+///     x * 2
+/// }
+///
+/// # fn main() {
+/// let spy = spy!(double);
+/// assert_eq!(double(21), 42);
+/// spy.assert_called_once_with(21);
+/// # }
+/// ```
+pub use testrig_macros::spy;
 
 /// `use testrig::prelude::*;` brings the guard modules and types, the macros and the
 /// built-in fixtures.
@@ -66,8 +137,9 @@ pub mod prelude {
     pub use crate::fs::TempDir;
     #[cfg(any(feature = "log", feature = "tracing"))]
     pub use crate::log::{Level, LogCapture};
-    pub use crate::{CwdGuard, EnvGuard, SerialGuard, TaskScope};
     #[cfg(feature = "http")]
     pub use crate::http::{BlockingMockServer, MockServer, delete, get, patch, post, put, request};
-    pub use crate::{env, fs, lock};
+    pub use crate::{ClockGuard, CwdGuard, EnvGuard, PatchGuard, SerialGuard, TaskScope};
+    pub use crate::{env, fs, lock, time};
+    pub use crate::{patch, patchable, spy};
 }

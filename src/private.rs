@@ -3,6 +3,7 @@
 use crate::context::{Owner, TestContext};
 
 pub use crate::run_options::{RunOptions, run_async, run_sync};
+pub use crate::patch::PatchSlot;
 
 /// Restores every guard `ctx`'s test still holds and describes them, one per line, or `None`
 /// when the test left nothing patched.
@@ -30,3 +31,36 @@ pub fn restore_leaked_guards(ctx: &TestContext) -> Option<String> {
 pub fn poison_core_lock() {
     crate::core::poison_for_tests();
 }
+
+/// Emits its input when testrig's `seams` feature is on: `#[patchable]` output for builds
+/// that are not test builds of the user's crate.
+#[cfg(feature = "seams")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __testrig_if_seams {
+    ($($item:tt)*) => { $($item)* };
+}
+
+#[cfg(not(feature = "seams"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __testrig_if_seams {
+    ($($item:tt)*) => {};
+}
+
+/// Emits its input when testrig's `seams` feature is off: the function exactly as written.
+#[cfg(not(feature = "seams"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __testrig_if_no_seams {
+    ($($item:tt)*) => { $($item)* };
+}
+
+#[cfg(feature = "seams")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __testrig_if_no_seams {
+    ($($item:tt)*) => {};
+}
+
+pub use crate::{__testrig_if_no_seams as if_no_seams, __testrig_if_seams as if_seams};

@@ -1,0 +1,244 @@
+//! A hierarchical rate limiter on Redis sorted sets: at most 100 requests per 30 minutes in
+//! total, and at most 10 per category per 30 minutes, both as sliding windows.
+//!
+//! Each window is a sorted set whose scores are request times in milliseconds, taken from
+//! `testrig::time::SystemTime` (the client's clock, not Redis's): tests freeze and move that
+//! clock and never sleep. One Lua script drops the entries that left the window, counts both
+//! sets and records the request only when both have room, atomically.
+//!
+//! Run it against a server: `REDIS_URL=redis://127.0.0.1:6379/ cargo run --example
+//! rate_limiter -- search`; test it (starts its own `redis-server` on a free loopback port):
+//! `cargo test --example rate_limiter`.
+
+use std::time::Duration;
+
+use testrig::time::{self, SystemTime, UNIX_EPOCH};
+
+/// The limits: how many requests each window admits, and how long a window is.
+#[derive(Clone, Copy, Debug)]
+struct Limits {
+    global: u32,
+    per_category: u32,
+    window: Duration,
+}
+
+impl Limits {
+    const DEFAULT: Limits = Limits {
+        global: 100,
+        per_category: 10,
+        window: Duration::from_secs(30 * 60),
+    };
+}
+
+/// The answer for one request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Decision {
+    Allowed,
+    /// Over a limit; `retry_after` is when the oldest entry of the full window leaves it.
+    Limited {
+        retry_after: Duration,
+    },
+}
+
+/// Drops entries older than the window from both sets, and adds the request to both when each
+/// has room. Returns `{1, 0}` when allowed, `{0, ms}` with the wait otherwise.
+const SCRIPT: &str = r#"
+local now, window = tonumber(ARGV[1]), tonumber(ARGV[2])
+local limits = { tonumber(ARGV[3]), tonumber(ARGV[4]) }
+local wait = 0
+for i = 1, 2 do
+  redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', now - window)
+  if redis.call('ZCARD', KEYS[i]) >= limits[i] then
+    local oldest = redis.call('ZRANGE', KEYS[i], 0, 0, 'WITHSCORES')
+    wait = math.max(wait, tonumber(oldest[2]) + window - now)
+  end
+end
+if wait > 0 then return { 0, wait } end
+local member = ARGV[1] .. '-' .. redis.call('INCR', KEYS[3])
+for i = 1, 2 do
+  redis.call('ZADD', KEYS[i], now, member)
+  redis.call('PEXPIRE', KEYS[i], window)
+end
+return { 1, 0 }
+"#;
+
+struct RateLimiter {
+    con: redis::Connection,
+    /// Key prefix: limiters with different prefixes share nothing.
+    prefix: String,
+    limits: Limits,
+}
+
+impl RateLimiter {
+    fn new(client: &redis::Client, prefix: &str, limits: Limits) -> redis::RedisResult<Self> {
+        Ok(RateLimiter {
+            con: client.get_connection()?,
+            prefix: prefix.to_owned(),
+            limits,
+        })
+    }
+
+    /// Records the request if both windows have room.
+    fn check(&mut self, category: &str) -> redis::RedisResult<Decision> {
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .expect("the clock is after 1970")
+            .as_millis() as u64;
+        let (allowed, wait_ms): (i64, i64) = redis::cmd("EVAL")
+            .arg(SCRIPT)
+            .arg(3)
+            .arg(format!("{}:global", self.prefix))
+            .arg(format!("{}:category:{category}", self.prefix))
+            .arg(format!("{}:seq", self.prefix))
+            .arg(now)
+            .arg(self.limits.window.as_millis() as u64)
+            .arg(self.limits.global)
+            .arg(self.limits.per_category)
+            .query(&mut self.con)?;
+        Ok(if allowed == 1 {
+            Decision::Allowed
+        } else {
+            Decision::Limited {
+                retry_after: Duration::from_millis(wait_ms as u64),
+            }
+        })
+    }
+
+    /// Waits (with `testrig::time::sleep`) until the request is allowed.
+    fn acquire(&mut self, category: &str) -> redis::RedisResult<()> {
+        loop {
+            match self.check(category)? {
+                Decision::Allowed => return Ok(()),
+                Decision::Limited { retry_after } => time::sleep(retry_after),
+            }
+        }
+    }
+}
+
+fn main() -> redis::RedisResult<()> {
+    let url = std::env::var("REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379/".into());
+    let client = redis::Client::open(url)?;
+    let mut limiter = RateLimiter::new(&client, "rate-limiter-example", Limits::DEFAULT)?;
+    for category in std::env::args().skip(1) {
+        println!("{category}: {:?}", limiter.check(&category)?);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod redis_server;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A limiter with a key prefix of its own (tests share one server).
+    fn limiter(test: &str) -> RateLimiter {
+        // A session fixture once testrig's fixtures are in: see `redis_server`.
+        let server = redis_server::shared();
+        RateLimiter::new(&server.client(), test, Limits::DEFAULT).expect("redis connection")
+    }
+
+    const START: Duration = Duration::from_secs(1_700_000_000);
+
+    #[test]
+    fn twenty_categories_of_ten_requests_allow_exactly_one_hundred() {
+        let _clock = time::freeze_at(UNIX_EPOCH + START);
+        let mut limiter = limiter("twenty-categories");
+        let mut allowed_per_category = Vec::new();
+        for c in 0..20 {
+            let allowed = (0..10)
+                .filter(|_| limiter.check(&format!("cat-{c}")).unwrap() == Decision::Allowed)
+                .count();
+            allowed_per_category.push(allowed);
+        }
+        assert_eq!(allowed_per_category.iter().sum::<usize>(), 100);
+        assert_eq!(allowed_per_category, [[10; 10], [0; 10]].concat());
+    }
+
+    #[test]
+    fn one_category_gets_ten_per_window() {
+        let _clock = time::freeze_at(UNIX_EPOCH + START);
+        let mut limiter = limiter("one-category");
+        for _ in 0..10 {
+            assert_eq!(limiter.check("search").unwrap(), Decision::Allowed);
+        }
+        assert_eq!(
+            limiter.check("search").unwrap(),
+            Decision::Limited {
+                retry_after: Duration::from_secs(30 * 60)
+            }
+        );
+        assert_eq!(limiter.check("upload").unwrap(), Decision::Allowed);
+    }
+
+    #[test]
+    fn the_window_slides_at_thirty_minutes_not_a_second_earlier() {
+        let clock = time::freeze_at(UNIX_EPOCH + START);
+        let mut limiter = limiter("slides-at-thirty");
+        for _ in 0..10 {
+            assert_eq!(limiter.check("search").unwrap(), Decision::Allowed);
+        }
+        clock.advance(Duration::from_secs(30 * 60 - 1));
+        assert_eq!(
+            limiter.check("search").unwrap(),
+            Decision::Limited {
+                retry_after: Duration::from_secs(1)
+            }
+        );
+        clock.advance(Duration::from_secs(1));
+        assert_eq!(limiter.check("search").unwrap(), Decision::Allowed);
+    }
+
+    #[test]
+    fn the_window_slides_rather_than_resetting() {
+        let clock = time::freeze_at(UNIX_EPOCH + START);
+        let mut limiter = limiter("sliding");
+        for _ in 0..5 {
+            assert_eq!(limiter.check("search").unwrap(), Decision::Allowed);
+        }
+        clock.advance(Duration::from_secs(10 * 60));
+        for _ in 0..5 {
+            assert_eq!(limiter.check("search").unwrap(), Decision::Allowed);
+        }
+        // 30 minutes after the first five: only they have left the window.
+        clock.advance(Duration::from_secs(20 * 60));
+        let allowed = (0..10)
+            .filter(|_| limiter.check("search").unwrap() == Decision::Allowed)
+            .count();
+        assert_eq!(allowed, 5);
+    }
+
+    #[test]
+    fn the_global_window_also_slides() {
+        let clock = time::freeze_at(UNIX_EPOCH + START);
+        let mut limiter = limiter("global-slides");
+        for c in 0..10 {
+            for _ in 0..10 {
+                assert_eq!(limiter.check(&format!("c{c}")).unwrap(), Decision::Allowed);
+            }
+        }
+        assert!(matches!(
+            limiter.check("fresh").unwrap(),
+            Decision::Limited { .. }
+        ));
+        clock.advance(Duration::from_secs(30 * 60));
+        assert_eq!(limiter.check("fresh").unwrap(), Decision::Allowed);
+    }
+
+    #[test]
+    fn acquire_waits_on_the_fake_clock_without_sleeping() {
+        let clock = time::freeze_at(UNIX_EPOCH + START);
+        let start = time::Instant::now();
+        let mut limiter = limiter("acquire");
+        for _ in 0..11 {
+            limiter.acquire("search").unwrap();
+        }
+        // The eleventh waited out the window: exactly 30 minutes on the fake clock.
+        assert_eq!(start.elapsed(), Duration::from_secs(30 * 60));
+        assert_eq!(
+            clock.now(),
+            UNIX_EPOCH + START + Duration::from_secs(30 * 60)
+        );
+    }
+}

@@ -1,0 +1,284 @@
+//! A clock that tests control: drop-in [`Instant`] and [`SystemTime`], frozen, moved and set
+//! with guards.
+//!
+//! Code under test reads `testrig::time::{Instant, SystemTime}` where it would read std's; they
+//! have std's API and read the real clocks until a test takes the clock:
+//!
+//! ```
+//! use std::time::Duration;
+//! use testrig::time::{self, Instant, SystemTime, UNIX_EPOCH};
+//!
+//! let clock = time::freeze_at(UNIX_EPOCH + Duration::from_secs(1_700_000_000));
+//! let start = Instant::now();
+//! clock.advance(Duration::from_secs(30 * 60)); // `&self`: no `mut` needed
+//! assert_eq!(start.elapsed(), Duration::from_secs(30 * 60));
+//! assert_eq!(SystemTime::now(), UNIX_EPOCH + Duration::from_secs(1_700_001_800));
+//! drop(clock); // the real clocks are back
+//! ```
+//!
+//! - [`freeze_at`] stops the clock at a given time, [`freeze`] at the current one;
+//!   [`travel`] moves the clock to a time and lets it run at real speed from there.
+//! - [`ClockGuard::advance`] and [`ClockGuard::set`] move the clock; [`sleep`] advances a
+//!   frozen clock instead of sleeping, so code that waits does not slow the test down.
+//! - `Instant` and `SystemTime` always move together: after `advance(d)` both have moved by
+//!   exactly `d`. Instants never go backwards: `set` to an earlier time moves `SystemTime`
+//!   back and leaves `Instant` where it is, as a wall-clock correction would.
+//!
+//! # Who sees the fake clock
+//!
+//! The clock is one piece of process-wide state, like an env var: every thread sees the fake
+//! time while a guard is live (spawned threads, thread pools, tokio workers). Tests that take
+//! the clock run one after the other; tests that only *read* it while another test holds it
+//! see that test's time, so take the clock (`time::freeze()`) in every test whose result
+//! depends on it. Guards nest: the newest is visible, and dropping it shows the one before.
+//!
+//! When there is no guard, a clock read costs one atomic load more than std's
+//! (`benches/clock.rs`). Production code that reads these types depends on testrig as a
+//! normal dependency; `default-features = false` keeps that dependency small.
+//!
+//! # tokio
+//!
+//! tokio's `time::pause()` / `advance()` move only `tokio::time::Instant` and timers, only on a
+//! current-thread runtime, and do not touch `SystemTime`. testrig's clock is independent: use
+//! tokio's paused time to skip over `tokio::time::sleep` in async code, and testrig's clock for
+//! code that reads time through `testrig::time`. Under the `tokio` feature,
+//! [`sleep_async`](fn@sleep_async) is the async counterpart of [`sleep`]: it advances a frozen
+//! clock and yields, and otherwise awaits `tokio::time::sleep` (which honours tokio's pause).
+
+mod clock;
+mod types;
+
+use std::time::{Duration as StdDuration, Instant as StdInstant};
+
+pub use std::time::{Duration, SystemTimeError};
+pub use types::{Instant, SystemTime, UNIX_EPOCH};
+
+use crate::core::{self, Change, Key, Value};
+use clock::{ClockSlot, Fake};
+
+/// A live fake clock; dropping it puts the previous clock back (the real one, or the guard
+/// from before).
+///
+/// `Send` and `Sync`; its methods take `&self`.
+///
+/// ```
+/// use std::time::Duration;
+/// use testrig::time::{self, UNIX_EPOCH};
+///
+/// let clock = time::freeze_at(UNIX_EPOCH);
+/// clock.advance(Duration::from_secs(1));
+/// assert_eq!(clock.now(), UNIX_EPOCH + Duration::from_secs(1));
+/// ```
+#[must_use = "the real clock is back as soon as the guard drops; bind it with `let clock = ...`"]
+#[derive(Debug)]
+pub struct ClockGuard {
+    core: core::Guard,
+}
+
+const _: () = {
+    const fn send_sync<T: Send + Sync>() {}
+    send_sync::<ClockGuard>();
+};
+
+/// Freezes both clocks at `t` until the guard drops.
+///
+/// ```
+/// use std::time::{Duration, UNIX_EPOCH};
+/// use testrig::time::{self, SystemTime};
+///
+/// let _clock = time::freeze_at(UNIX_EPOCH + Duration::from_secs(86_400));
+/// std::thread::sleep(Duration::from_millis(2));
+/// assert_eq!(SystemTime::now(), UNIX_EPOCH + Duration::from_secs(86_400));
+/// ```
+#[track_caller]
+pub fn freeze_at(t: impl Into<std::time::SystemTime>) -> ClockGuard {
+    take(t.into(), false)
+}
+
+/// Freezes both clocks at the current time until the guard drops.
+///
+/// ```
+/// let _clock = testrig::time::freeze();
+/// let a = testrig::time::Instant::now();
+/// std::thread::sleep(std::time::Duration::from_millis(2));
+/// assert_eq!(testrig::time::Instant::now(), a);
+/// ```
+#[track_caller]
+pub fn freeze() -> ClockGuard {
+    take(SystemTime::now().into(), false)
+}
+
+/// Moves both clocks to `t` and lets them run at real speed from there, until the guard drops.
+///
+/// ```
+/// use std::time::{Duration, UNIX_EPOCH};
+/// use testrig::time::{self, SystemTime};
+///
+/// let start = UNIX_EPOCH + Duration::from_secs(1_000_000_000);
+/// let _clock = time::travel(start);
+/// std::thread::sleep(Duration::from_millis(2));
+/// let now = SystemTime::now();
+/// assert!(now > start && now < start + Duration::from_secs(60));
+/// ```
+#[track_caller]
+pub fn travel(t: impl Into<std::time::SystemTime>) -> ClockGuard {
+    take(t.into(), true)
+}
+
+#[track_caller]
+fn take(system: std::time::SystemTime, running: bool) -> ClockGuard {
+    let change = Change::compute(Key::Clock, &ClockSlot, move |visible: &Value| {
+        // Instants continue from the clock visible now, so they never jump backwards.
+        let instant = clock::from_value(visible).map_or_else(StdInstant::now, |f| f.now().1);
+        Ok(clock::to_value(Fake {
+            system,
+            instant,
+            running_since: running.then(StdInstant::now),
+        }))
+    });
+    ClockGuard {
+        core: core::patch_one(change),
+    }
+}
+
+impl ClockGuard {
+    /// Moves this guard's clock forward by `d`: both `Instant` and `SystemTime`.
+    ///
+    /// ```
+    /// # use std::time::Duration;
+    /// let clock = testrig::time::freeze();
+    /// let t = testrig::time::SystemTime::now();
+    /// clock.advance(Duration::from_secs(10));
+    /// assert_eq!(testrig::time::SystemTime::now(), t + Duration::from_secs(10));
+    /// ```
+    ///
+    /// # Panics
+    ///
+    /// When the guard was already restored because its test ended.
+    #[track_caller]
+    pub fn advance(&self, d: StdDuration) {
+        self.update(|f| f.advanced(d));
+    }
+
+    /// Sets this guard's clock to `t`. `Instant` moves forward by the same amount when `t` is
+    /// later, and stays when `t` is earlier.
+    ///
+    /// ```
+    /// use std::time::{Duration, UNIX_EPOCH};
+    /// let clock = testrig::time::freeze_at(UNIX_EPOCH);
+    /// clock.set(UNIX_EPOCH + Duration::from_secs(7));
+    /// assert_eq!(testrig::time::SystemTime::now(), UNIX_EPOCH + Duration::from_secs(7));
+    /// ```
+    ///
+    /// # Panics
+    ///
+    /// When the guard was already restored because its test ended.
+    #[track_caller]
+    pub fn set(&self, t: impl Into<std::time::SystemTime>) {
+        let t = t.into();
+        self.update(|f| f.set_to(t));
+    }
+
+    /// The time this guard's clock shows (also when a newer guard hides it).
+    ///
+    /// ```
+    /// let clock = testrig::time::freeze_at(std::time::UNIX_EPOCH);
+    /// assert_eq!(clock.now(), testrig::time::UNIX_EPOCH);
+    /// ```
+    #[track_caller]
+    pub fn now(&self) -> SystemTime {
+        SystemTime::from(self.fake().now().0)
+    }
+
+    /// The instant this guard's clock shows.
+    ///
+    /// ```
+    /// let clock = testrig::time::freeze();
+    /// assert_eq!(clock.instant(), testrig::time::Instant::now());
+    /// ```
+    #[track_caller]
+    pub fn instant(&self) -> Instant {
+        Instant::from(self.fake().now().1)
+    }
+
+    #[track_caller]
+    fn fake(&self) -> Fake {
+        self.core
+            .with_value(&Key::Clock, clock::from_value)
+            .flatten()
+            .unwrap_or_else(|| restored())
+    }
+
+    #[track_caller]
+    fn update(&self, f: impl FnOnce(&Fake) -> Fake) {
+        let updated = self.core.update(&Key::Clock, |v| {
+            clock::to_value(f(
+                &clock::from_value(v).expect("a clock layer holds a clock")
+            ))
+        });
+        if updated.is_none() {
+            restored();
+        }
+    }
+}
+
+#[track_caller]
+fn restored() -> ! {
+    panic!(
+        "testrig::time: this clock guard was already restored when its test ended; keep it in \
+         a local of the test that uses it"
+    )
+}
+
+/// Sleeps for `d`, or, while the clock is frozen, advances it by `d` at once.
+///
+/// Code under test calls it where it would call `std::thread::sleep`: retry back-offs and
+/// polling loops then take no real time in tests that freeze the clock. The frozen clock is
+/// process-wide, so a `sleep` from any thread advances it, whichever test froze it.
+///
+/// ```
+/// use std::time::Duration;
+/// use testrig::time::{self, Instant};
+///
+/// let _clock = time::freeze();
+/// let start = Instant::now();
+/// time::sleep(Duration::from_secs(3600)); // returns at once
+/// assert_eq!(start.elapsed(), Duration::from_secs(3600));
+/// ```
+pub fn sleep(d: StdDuration) {
+    if !advance_if_frozen(d) {
+        std::thread::sleep(d);
+    }
+}
+
+/// Advances the visible clock by `d` if it is frozen; `false` when it is real or running.
+fn advance_if_frozen(d: StdDuration) -> bool {
+    clock::fake_now().is_some()
+        && core::update_top(&Key::Clock, |v| {
+            clock::from_value(v)
+                .filter(Fake::frozen)
+                .map(|f| clock::to_value(f.advanced(d)))
+        })
+}
+
+/// The async [`sleep`]: while the clock is frozen, advances it by `d` and returns at once;
+/// otherwise awaits `tokio::time::sleep(d)`, which honours tokio's paused time.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// use std::time::Duration;
+/// use testrig::time::{self, Instant};
+///
+/// let _clock = time::freeze();
+/// let start = Instant::now();
+/// time::sleep_async(Duration::from_secs(600)).await; // no real waiting
+/// assert_eq!(start.elapsed(), Duration::from_secs(600));
+/// # }
+/// ```
+#[cfg(feature = "tokio")]
+pub async fn sleep_async(d: StdDuration) {
+    if !advance_if_frozen(d) {
+        tokio::time::sleep(d).await;
+    }
+}

@@ -1,0 +1,8 @@
+#[testrig::patchable(sometimes)]
+fn answer() -> u32 {
+    42
+}
+
+fn main() {
+    let _ = answer();
+}
