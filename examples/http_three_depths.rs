@@ -36,12 +36,10 @@ impl Transport for Http {
     }
 }
 
-/// The one function that does HTTP (depth 1 replaces it).
+/// The one function that does HTTP (depth 1 replaces it). `#[patchable]` makes it a seam in
+/// test builds only; `cargo build` compiles it exactly as written.
+#[testrig::patchable]
 async fn post_json(url: &str, body: &Value) -> Result<Value, Error> {
-    #[cfg(test)]
-    if let Some(fake) = seam::current() {
-        return fake(url, body);
-    }
     let response = reqwest::Client::new()
         .post(url)
         .json(body)
@@ -80,40 +78,6 @@ async fn main() {
     }
 }
 
-/// A function-pointer seam for `post_json`, one per thread (tokio's default test runtime
-/// runs the whole test on the test's thread).
-#[cfg(test)]
-mod seam {
-    use std::cell::Cell;
-
-    use serde_json::Value;
-
-    use super::Error;
-
-    pub(super) type PostJson = fn(&str, &Value) -> Result<Value, Error>;
-
-    thread_local! {
-        static FAKE: Cell<Option<PostJson>> = const { Cell::new(None) };
-    }
-
-    pub(super) fn current() -> Option<PostJson> {
-        FAKE.with(Cell::get)
-    }
-
-    /// Replaces `post_json` on this thread until the guard drops.
-    pub(super) fn replace(fake: PostJson) -> Guard {
-        Guard(FAKE.with(|f| f.replace(Some(fake))))
-    }
-
-    pub(super) struct Guard(Option<PostJson>);
-
-    impl Drop for Guard {
-        fn drop(&mut self) {
-            FAKE.with(|f| f.set(self.0));
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -122,7 +86,7 @@ mod tests {
     // Depth 1: the seam. Nothing below `post_json` runs.
     #[tokio::test]
     async fn depth_1_patched_seam() {
-        let _seam = seam::replace(|url, body| {
+        let _seam = testrig::patch!(post_json, |url: &str, body: &Value| {
             assert_eq!(url, "http://service.invalid/post");
             assert_eq!(body["key_1"], "value_1");
             Ok(json!({"ok": true}))
@@ -133,7 +97,7 @@ mod tests {
 
     #[tokio::test]
     async fn depth_1_patched_seam_error() {
-        let _seam = seam::replace(|_, _| Err(Error::Status(503)));
+        let _seam = testrig::patch!(post_json, |_: &str, _: &Value| Err(Error::Status(503)));
         assert_eq!(
             make_request(&Http, "http://x.invalid", "v").await,
             Err(Error::Status(503))
