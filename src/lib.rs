@@ -32,6 +32,7 @@ pub mod context;
 mod core;
 pub mod env;
 mod exit;
+pub mod fixture;
 pub mod fs;
 pub mod lock;
 
@@ -48,6 +49,8 @@ pub use fs::TempDir;
 pub use fs::CwdGuard;
 pub use lock::SerialGuard;
 
+pub use testrig_macros::{fixture, fixture_use, test};
+
 /// `use testrig::prelude::*;` brings the guard modules and types, the macros and the
 /// built-in fixtures.
 pub mod prelude {
@@ -56,4 +59,9 @@ pub mod prelude {
     pub use crate::fs::TempDir;
     pub use crate::{CwdGuard, EnvGuard, SerialGuard};
     pub use crate::{env, fs, lock};
+
+    #[cfg(feature = "tempfile")]
+    pub use crate::fixture::tmp_dir;
+    pub use crate::fixture::test_context;
+    pub use crate::{fixture, fixture_use};
 }

@@ -2,6 +2,14 @@
 
 use crate::context::{Owner, TestContext};
 
+pub use crate::fixture::{
+    AsyncFixture, Autouse, BoxFuture, Case, Fixture, FunctionScope, Held, Resolver, SessionCell,
+    SyncFixture, TestMeta, TestResult, Use, boxed, check, hold, ready, register_autouse, run,
+    run_async, run_case, run_case_async,
+};
+#[cfg(feature = "tokio")]
+pub use crate::fixture::{AsyncSessionCell, block_on, run_blocking, run_case_blocking};
+
 /// Restores every guard `ctx`'s test still holds and describes them, one per line, or `None`
 /// when the test left nothing patched.
 pub fn restore_leaked_guards(ctx: &TestContext) -> Option<String> {

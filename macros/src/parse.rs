@@ -1,0 +1,347 @@
+//! Attribute arguments and the parts of a function the macros work with. Parsing keeps the
+//! user's tokens (for spans); checks that need the whole item live in `valid.rs`.
+
+use proc_macro2::{Span, TokenStream};
+use syn::parse::Parser;
+use syn::punctuated::Punctuated;
+use syn::spanned::Spanned;
+use syn::{Attribute, Expr, FnArg, ItemFn, LitStr, Meta, Pat, Path, Token, Type};
+
+use crate::ctxt::Ctxt;
+use crate::symbol::*;
+
+/// `#[fixture(scope = "session", autouse)]`
+#[derive(Default)]
+pub(crate) struct FixtureArgs {
+    pub(crate) session: bool,
+    pub(crate) autouse: Option<Span>,
+}
+
+pub(crate) fn fixture_args(args: TokenStream, cx: &mut Ctxt) -> FixtureArgs {
+    let mut out = FixtureArgs::default();
+    for meta in metas(args, cx) {
+        let path = meta.path();
+        if path.is_ident(SCOPE) {
+            match &meta {
+                Meta::NameValue(nv) => match lit_str(&nv.value) {
+                    Some(s) if s.value() == SESSION => out.session = true,
+                    Some(s) if s.value() == FUNCTION => {}
+                    _ => cx.error_at(
+                        &nv.value,
+                        "unknown scope; expected `scope = \"session\"` or `scope = \"function\"`",
+                    ),
+                },
+                _ => cx.error_at(&meta, "write the scope as `scope = \"session\"`"),
+            }
+        } else if path.is_ident(AUTOUSE) {
+            match &meta {
+                Meta::Path(p) => out.autouse = Some(p.span()),
+                _ => cx.error_at(&meta, "`autouse` takes no value; write `#[fixture(autouse)]`"),
+            }
+        } else {
+            cx.error_at(
+                path,
+                format!(
+                    "unknown fixture option `{}`; expected `scope = \"session\"` or `autouse`",
+                    path_text(path)
+                ),
+            );
+        }
+    }
+    out
+}
+
+/// `#[testrig::test(no_autouse)]`
+#[derive(Default)]
+pub(crate) struct TestArgs {
+    pub(crate) no_autouse: bool,
+}
+
+pub(crate) fn test_args(args: TokenStream, cx: &mut Ctxt) -> TestArgs {
+    let mut out = TestArgs::default();
+    for meta in metas(args, cx) {
+        match &meta {
+            Meta::Path(p) if p.is_ident(NO_AUTOUSE) => out.no_autouse = true,
+            _ => cx.error_at(
+                meta.path(),
+                format!(
+                    "unknown test option `{}`; the only option is `no_autouse`",
+                    path_text(meta.path())
+                ),
+            ),
+        }
+    }
+    out
+}
+
+fn metas(args: TokenStream, cx: &mut Ctxt) -> Vec<Meta> {
+    match Punctuated::<Meta, Token![,]>::parse_terminated.parse2(args) {
+        Ok(list) => list.into_iter().collect(),
+        Err(e) => {
+            cx.push(e);
+            Vec::new()
+        }
+    }
+}
+
+/// `#[fixture_use(a, b, path::to::c)]`
+pub(crate) fn use_list(args: TokenStream, cx: &mut Ctxt) -> Vec<Path> {
+    match Punctuated::<Path, Token![,]>::parse_terminated.parse2(args) {
+        Ok(list) => list.into_iter().collect(),
+        Err(e) => {
+            cx.push(e);
+            Vec::new()
+        }
+    }
+}
+
+pub(crate) fn lit_str(e: &Expr) -> Option<&LitStr> {
+    match e {
+        Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(s),
+            ..
+        }) => Some(s),
+        _ => None,
+    }
+}
+
+pub(crate) fn path_text(p: &Path) -> String {
+    p.segments
+        .iter()
+        .map(|s| s.ident.to_string())
+        .collect::<Vec<_>>()
+        .join("::")
+}
+
+pub(crate) fn last_ident(p: &Path) -> String {
+    p.segments.last().map(|s| s.ident.to_string()).unwrap_or_default()
+}
+
+/// How a parameter gets its value.
+pub(crate) enum Source {
+    /// A fixture, by path; `by_ref` for `&T` parameters.
+    Fixture { path: Path, by_ref: bool },
+    /// `#[values(a, b, c)]`: one test per value (a matrix with the other such parameters).
+    Values(Vec<Expr>),
+    /// `#[strategy(expr)]`: a proptest strategy (feature `proptest`).
+    Strategy(Expr),
+}
+
+pub(crate) struct Param {
+    pub(crate) name: String,
+    pub(crate) span: Span,
+    pub(crate) source: Source,
+}
+
+/// Reads the function's parameters and strips testrig's parameter attributes from `func`.
+/// `by_position` says how many leading parameters are bound by `#[case]` values: those are
+/// returned with a placeholder source and must carry no attribute.
+pub(crate) fn params(func: &mut ItemFn, cx: &mut Ctxt) -> Vec<Param> {
+    let mut out = Vec::new();
+    for arg in func.sig.inputs.iter_mut() {
+        let typed = match arg {
+            FnArg::Receiver(r) => {
+                cx.error_at(
+                    &*r,
+                    "a fixture or test cannot take `self`; write a free function",
+                );
+                continue;
+            }
+            FnArg::Typed(t) => t,
+        };
+        let mut from = None;
+        let mut values = None;
+        let mut strategy = None;
+        let mut kept = Vec::new();
+        for attr in typed.attrs.drain(..) {
+            if attr.path().is_ident(FROM) {
+                match attr.parse_args::<Path>() {
+                    Ok(p) => from = Some(p),
+                    Err(e) => cx.push(e),
+                }
+            } else if attr.path().is_ident(VALUES) {
+                match attr.parse_args_with(Punctuated::<Expr, Token![,]>::parse_terminated) {
+                    Ok(list) if list.is_empty() => {
+                        cx.error_at(&attr, "`#[values()]` needs at least one value")
+                    }
+                    Ok(list) => values = Some(list.into_iter().collect::<Vec<_>>()),
+                    Err(e) => cx.push(e),
+                }
+            } else if attr.path().is_ident(STRATEGY) {
+                match attr.parse_args::<Expr>() {
+                    Ok(e) => strategy = Some(e),
+                    Err(e) => cx.push(e),
+                }
+            } else if attr.path().is_ident(CASE) {
+                // rstest's `#[case] x: T` marker: accepted and dropped, cases bind by position.
+            } else {
+                kept.push(attr);
+            }
+        }
+        typed.attrs = kept;
+        let name = match &*typed.pat {
+            Pat::Ident(p) => p.ident.to_string(),
+            _ => String::new(),
+        };
+        let span = typed.pat.span();
+        let ty = (*typed.ty).clone();
+        let source = if let Some(v) = values {
+            Source::Values(v)
+        } else if let Some(s) = strategy {
+            Source::Strategy(s)
+        } else {
+            let by_ref = matches!(ty, Type::Reference(_));
+            let path = match from {
+                Some(p) => p,
+                None => {
+                    let bare = name.strip_prefix('_').filter(|s| !s.is_empty()).unwrap_or(&name);
+                    if bare.is_empty() {
+                        syn::parse_quote_spanned!(span=> __testrig_no_name)
+                    } else {
+                        Path::from(syn::Ident::new(bare, span))
+                    }
+                }
+            };
+            if let Type::Reference(r) = &ty
+                && r.mutability.is_some()
+            {
+                cx.error_at(
+                    r,
+                    "fixtures are shared, not lent mutably; take `&T`, or `T` for an instance of \
+                     your own",
+                );
+            }
+            Source::Fixture { path, by_ref }
+        };
+        out.push(Param { name, span, source });
+    }
+    out
+}
+
+/// One `#[case(...)]`.
+pub(crate) struct CaseAttr {
+    pub(crate) attr_span: Span,
+    pub(crate) values: Vec<Expr>,
+    pub(crate) id: Option<LitStr>,
+    pub(crate) ignore: Option<Option<LitStr>>,
+    pub(crate) should_panic: Option<Option<LitStr>>,
+    pub(crate) xfail: Option<LitStr>,
+}
+
+pub(crate) fn case(attr: &Attribute, cx: &mut Ctxt) -> CaseAttr {
+    let mut out = CaseAttr {
+        attr_span: attr.path().span(),
+        values: Vec::new(),
+        id: None,
+        ignore: None,
+        should_panic: None,
+        xfail: None,
+    };
+    let list = match &attr.meta {
+        Meta::List(l) => {
+            match Punctuated::<Expr, Token![,]>::parse_terminated.parse2(l.tokens.clone()) {
+                Ok(list) => list,
+                Err(e) => {
+                    cx.push(e);
+                    return out;
+                }
+            }
+        }
+        _ => Punctuated::new(),
+    };
+    let mut in_marks = false;
+    for expr in list {
+        match &expr {
+            Expr::Assign(a) => {
+                let key = match &*a.left {
+                    Expr::Path(p) if p.path.get_ident().is_some() => {
+                        p.path.get_ident().unwrap().clone()
+                    }
+                    _ => {
+                        cx.error_at(&expr, "an assignment is not a case value; wrap it in a block");
+                        continue;
+                    }
+                };
+                in_marks = true;
+                let value = lit_str(&a.right).cloned();
+                let k = key.to_string();
+                let need_str = |cx: &mut Ctxt, what: &str| {
+                    cx.error_at(
+                        &a.right,
+                        format!("`{what}` takes a string literal, e.g. `{what} = \"...\"`"),
+                    )
+                };
+                match k.as_str() {
+                    ID => match value {
+                        Some(v) => out.id = Some(v),
+                        None => need_str(cx, ID),
+                    },
+                    IGNORE => match value {
+                        Some(v) => out.ignore = Some(Some(v)),
+                        None => need_str(cx, IGNORE),
+                    },
+                    SHOULD_PANIC => match value {
+                        Some(v) => out.should_panic = Some(Some(v)),
+                        None => need_str(cx, SHOULD_PANIC),
+                    },
+                    XFAIL => match value {
+                        Some(v) => out.xfail = Some(v),
+                        None => need_str(cx, XFAIL),
+                    },
+                    _ => cx.error_at(
+                        &key,
+                        format!(
+                            "unknown case option `{k}`; expected `id`, `ignore`, `should_panic` or \
+                             `xfail`"
+                        ),
+                    ),
+                }
+            }
+            Expr::Path(p) if p.path.is_ident(IGNORE) => {
+                in_marks = true;
+                out.ignore = Some(None);
+            }
+            Expr::Path(p) if p.path.is_ident(SHOULD_PANIC) => {
+                in_marks = true;
+                out.should_panic = Some(None);
+            }
+            Expr::Path(p) if p.path.is_ident(XFAIL) => {
+                in_marks = true;
+                cx.error_at(&expr, "`xfail` needs a reason: `xfail = \"why it fails\"`");
+            }
+            _ if in_marks => cx.error_at(
+                &expr,
+                "case values come first; put this value before `id` and the marks",
+            ),
+            _ => out.values.push(expr),
+        }
+    }
+    out
+}
+
+/// Attributes that make a function a test (`#[test]`, `#[tokio::test]`, ...).
+pub(crate) fn is_test_attr(attr: &Attribute) -> bool {
+    let p = attr.path();
+    last_ident(p) == "test" && !is_testrig_test(p)
+}
+
+/// Test attributes that also drive a future (`#[tokio::test]`, `#[async_std::test]`, ...):
+/// any `...::test` path other than the built-in one.
+pub(crate) fn is_runtime_attr(attr: &Attribute) -> bool {
+    let p = attr.path();
+    if !is_test_attr(attr) || p.segments.len() < 2 {
+        return false;
+    }
+    let first = p.segments[0].ident.to_string();
+    !matches!(first.as_str(), "core" | "std")
+}
+
+pub(crate) fn is_testrig_test(p: &Path) -> bool {
+    p.segments.len() >= 2
+        && last_ident(p) == "test"
+        && p.segments[p.segments.len() - 2].ident == "testrig"
+}
+
+pub(crate) fn is_fixture_use(p: &Path) -> bool {
+    last_ident(p) == FIXTURE_USE
+}

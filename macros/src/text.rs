@@ -1,0 +1,62 @@
+//! The source text of an expression, as the user wrote it (for failure reports).
+
+use proc_macro2::{Delimiter, Span, TokenStream, TokenTree};
+
+/// `expr` as written, whitespace collapsed to single spaces. Inside a macro invocation the
+/// token positions tell where the user put spaces; elsewhere (unit tests) tokens are joined
+/// by `TokenStream`'s own printer.
+pub(crate) fn source_text(tokens: TokenStream) -> String {
+    if !proc_macro::is_available() {
+        return tokens.to_string();
+    }
+    let mut pieces = Vec::new();
+    flatten(tokens, &mut pieces);
+    let mut out = String::new();
+    let mut last_end: Option<(usize, usize)> = None;
+    for (text, start, end) in pieces {
+        if let Some(prev) = last_end
+            && start != prev
+        {
+            out.push(' ');
+        }
+        out += &text;
+        last_end = Some(end);
+    }
+    out
+}
+
+type Pos = (usize, usize);
+
+fn pos(span: Span) -> (Pos, Pos) {
+    let s = span.unwrap();
+    let (a, b) = (s.start(), s.end());
+    ((a.line(), a.column()), (b.line(), b.column()))
+}
+
+fn flatten(tokens: TokenStream, out: &mut Vec<(String, Pos, Pos)>) {
+    for tt in tokens {
+        match tt {
+            TokenTree::Group(g) => {
+                let (open, close) = match g.delimiter() {
+                    Delimiter::Parenthesis => ("(", ")"),
+                    Delimiter::Brace => ("{", "}"),
+                    Delimiter::Bracket => ("[", "]"),
+                    Delimiter::None => ("", ""),
+                };
+                if open.is_empty() {
+                    flatten(g.stream(), out);
+                    continue;
+                }
+                let (os, oe) = pos(g.span_open());
+                out.push((open.to_owned(), os, oe));
+                flatten(g.stream(), out);
+                let (cs, ce) = pos(g.span_close());
+                out.push((close.to_owned(), cs, ce));
+            }
+            other => {
+                let (s, e) = pos(other.span());
+                out.push((other.to_string(), s, e));
+            }
+        }
+    }
+}

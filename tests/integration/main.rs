@@ -1,0 +1,10 @@
+//! Behaviour tests of fixtures and cases, one binary to keep link time down.
+
+mod async_tests;
+mod autouse;
+mod cases;
+mod events;
+mod fixtures;
+mod leaks;
+mod session;
+mod teardown;
