@@ -198,13 +198,16 @@ pub(crate) fn patch(mut changes: Vec<Change<'_>>) -> Guard {
     let mut keys = Vec::with_capacity(changes.len());
     let mut failure = None;
     for change in changes {
-        let key_state = state.keys.entry(change.key.clone()).or_insert_with(|| KeyState {
-            owner,
-            holder: holder.clone(),
-            slot: change.slot,
-            original: change.slot.read(&change.key),
-            layers: Vec::new(),
-        });
+        let key_state = state
+            .keys
+            .entry(change.key.clone())
+            .or_insert_with(|| KeyState {
+                owner,
+                holder: holder.clone(),
+                slot: change.slot,
+                original: change.slot.read(&change.key),
+                layers: Vec::new(),
+            });
         let visible = key_state
             .layers
             .last()
@@ -341,7 +344,12 @@ impl Guard {
     /// The value this guard's layer holds on `key`, if the guard is still live.
     pub(crate) fn with_value<R>(&self, key: &Key, f: impl FnOnce(&Value) -> R) -> Option<R> {
         let state = lock();
-        let layer = state.keys.get(key)?.layers.iter().find(|l| l.guard == self.id)?;
+        let layer = state
+            .keys
+            .get(key)?
+            .layers
+            .iter()
+            .find(|l| l.guard == self.id)?;
         Some(f(&layer.value))
     }
 

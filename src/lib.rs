@@ -44,9 +44,9 @@ extern crate self as testrig;
 pub mod __private;
 
 pub use env::EnvGuard;
+pub use fs::CwdGuard;
 #[cfg(feature = "tempfile")]
 pub use fs::TempDir;
-pub use fs::CwdGuard;
 pub use lock::SerialGuard;
 
 pub use testrig_macros::{fixture, fixture_use, test};
@@ -60,8 +60,8 @@ pub mod prelude {
     pub use crate::{CwdGuard, EnvGuard, SerialGuard};
     pub use crate::{env, fs, lock};
 
+    pub use crate::fixture::test_context;
     #[cfg(feature = "tempfile")]
     pub use crate::fixture::tmp_dir;
-    pub use crate::fixture::test_context;
     pub use crate::{fixture, fixture_use};
 }

@@ -19,7 +19,10 @@ fn parse_fn(item: TokenStream, what: &str, cx: &mut Ctxt) -> Option<ItemFn> {
                 .ok()
                 .map(|i| first_token_span(&i))
                 .unwrap_or_else(proc_macro2::Span::call_site);
-            cx.error(span, format!("`{what}` applies to a function: put it on an `fn`"));
+            cx.error(
+                span,
+                format!("`{what}` applies to a function: put it on an `fn`"),
+            );
             None
         }
     }
@@ -36,7 +39,8 @@ fn first_token_span(item: &syn::Item) -> proc_macro2::Span {
 fn fallback(mut func: ItemFn) -> TokenStream {
     let mut cx = Ctxt::default();
     parse::params(&mut func, &mut cx);
-    func.attrs.retain(|a| !a.path().is_ident(CASE) && !is_fixture_use(a.path()));
+    func.attrs
+        .retain(|a| !a.path().is_ident(CASE) && !is_fixture_use(a.path()));
     func.into_token_stream()
 }
 

@@ -39,7 +39,10 @@ pub(crate) fn case_name(id: Option<&str>, index: usize) -> String {
 /// (or to nothing) get their 1-based position appended, so names stay distinct.
 pub(crate) fn value_names(param: &str, values: &[String]) -> Vec<String> {
     let param = param.trim_start_matches('_');
-    let raw: Vec<String> = values.iter().map(|v| sanitize(v).trim_start_matches('_').to_owned()).collect();
+    let raw: Vec<String> = values
+        .iter()
+        .map(|v| sanitize(v).trim_start_matches('_').to_owned())
+        .collect();
     raw.iter()
         .enumerate()
         .map(|(i, v)| {

@@ -36,7 +36,10 @@ pub(crate) fn fixture_args(args: TokenStream, cx: &mut Ctxt) -> FixtureArgs {
         } else if path.is_ident(AUTOUSE) {
             match &meta {
                 Meta::Path(p) => out.autouse = Some(p.span()),
-                _ => cx.error_at(&meta, "`autouse` takes no value; write `#[fixture(autouse)]`"),
+                _ => cx.error_at(
+                    &meta,
+                    "`autouse` takes no value; write `#[fixture(autouse)]`",
+                ),
             }
         } else {
             cx.error_at(
@@ -114,7 +117,10 @@ pub(crate) fn path_text(p: &Path) -> String {
 }
 
 pub(crate) fn last_ident(p: &Path) -> String {
-    p.segments.last().map(|s| s.ident.to_string()).unwrap_or_default()
+    p.segments
+        .last()
+        .map(|s| s.ident.to_string())
+        .unwrap_or_default()
 }
 
 /// How a parameter gets its value.
@@ -194,7 +200,10 @@ pub(crate) fn params(func: &mut ItemFn, cx: &mut Ctxt) -> Vec<Param> {
             let path = match from {
                 Some(p) => p,
                 None => {
-                    let bare = name.strip_prefix('_').filter(|s| !s.is_empty()).unwrap_or(&name);
+                    let bare = name
+                        .strip_prefix('_')
+                        .filter(|s| !s.is_empty())
+                        .unwrap_or(&name);
                     if bare.is_empty() {
                         syn::parse_quote_spanned!(span=> __testrig_no_name)
                     } else {
@@ -258,7 +267,10 @@ pub(crate) fn case(attr: &Attribute, cx: &mut Ctxt) -> CaseAttr {
                         p.path.get_ident().unwrap().clone()
                     }
                     _ => {
-                        cx.error_at(&expr, "an assignment is not a case value; wrap it in a block");
+                        cx.error_at(
+                            &expr,
+                            "an assignment is not a case value; wrap it in a block",
+                        );
                         continue;
                     }
                 };

@@ -69,7 +69,11 @@ fn by_reference_is_shared_by_value_is_fresh(
     #[from(counter)] fresh: std::cell::Cell<u32>,
 ) {
     assert_eq!(bumped, 1);
-    assert_eq!(counter.get(), 1, "the fixture and the test share one `&counter`");
+    assert_eq!(
+        counter.get(),
+        1,
+        "the fixture and the test share one `&counter`"
+    );
     assert_eq!(fresh.get(), 0, "by value is a new instance");
 }
 
@@ -113,7 +117,11 @@ fn fixture_use_above_testrig_test(settings: Settings) {
 
 #[testrig::test]
 fn returns_result(port: u16) -> Result<(), String> {
-    if port == 8080 { Ok(()) } else { Err("wrong port".into()) }
+    if port == 8080 {
+        Ok(())
+    } else {
+        Err("wrong port".into())
+    }
 }
 
 #[testrig::test]
@@ -125,7 +133,9 @@ fn err_result_fails(port: u16) -> Result<(), String> {
 #[testrig::test]
 fn test_context_fixture(test_context: TestContext) {
     assert!(
-        test_context.name().ends_with("fixtures::test_context_fixture"),
+        test_context
+            .name()
+            .ends_with("fixtures::test_context_fixture"),
         "{}",
         test_context.name()
     );

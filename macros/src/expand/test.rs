@@ -133,7 +133,10 @@ fn meta_static(plan: &Plan<'_>, name: &Ident, is_async: bool) -> TokenStream {
     let p = quote!(::testrig::__private);
     let name_str = name.to_string();
     let uses = plan.uses.iter().map(|u| {
-        let span = u.segments.last().map_or(Span::call_site(), |s| s.ident.span());
+        let span = u
+            .segments
+            .last()
+            .map_or(Span::call_site(), |s| s.ident.span());
         if is_async {
             quote_spanned!(span=> #p::Use::of_async::<#u>())
         } else {
@@ -170,15 +173,13 @@ fn single(plan: &Plan<'_>, mut func: ItemFn, attrs: Attrs) -> TokenStream {
         runtime: attrs.runtime,
     };
     let args = plan.params.iter().map(|p| dep(p, is_async));
-    let (run, leaf_async) = drive.call(
-        quote!(__TESTRIG_META),
-        None,
-        quote!(#name(#(#args),*)),
-    );
+    let (run, leaf_async) = drive.call(quote!(__TESTRIG_META), None, quote!(#name(#(#args),*)));
     let meta = meta_static(plan, &name, is_async);
     let test = test_attr(plan, &attrs, &drive);
     let asyncness = leaf_async.then(|| quote!(async));
-    let Attrs { leaf, cfg, rest, .. } = attrs;
+    let Attrs {
+        leaf, cfg, rest, ..
+    } = attrs;
     func.attrs = rest;
     func.vis = syn::Visibility::Inherited;
     quote! {
@@ -205,7 +206,12 @@ struct Leaf {
 
 /// Cases and/or a value matrix: the user's function stays as written, and a module of its
 /// name holds one test per case (per value combination).
-fn many(plan: &Plan<'_>, mut func: ItemFn, attrs: Attrs, matrix: &[(usize, &Vec<Expr>)]) -> TokenStream {
+fn many(
+    plan: &Plan<'_>,
+    mut func: ItemFn,
+    attrs: Attrs,
+    matrix: &[(usize, &Vec<Expr>)],
+) -> TokenStream {
     let name = func.sig.ident.clone();
     let is_async = func.sig.asyncness.is_some();
     let drive = Drive {
@@ -215,7 +221,10 @@ fn many(plan: &Plan<'_>, mut func: ItemFn, attrs: Attrs, matrix: &[(usize, &Vec<
     let value_names: Vec<Vec<String>> = matrix
         .iter()
         .map(|(i, values)| {
-            let texts: Vec<String> = values.iter().map(|v| source_text(v.to_token_stream())).collect();
+            let texts: Vec<String> = values
+                .iter()
+                .map(|v| source_text(v.to_token_stream()))
+                .collect();
             naming::value_names(&plan.params[*i].name, &texts)
         })
         .collect();
@@ -227,9 +236,8 @@ fn many(plan: &Plan<'_>, mut func: ItemFn, attrs: Attrs, matrix: &[(usize, &Vec<
         (0..plan.cases.len()).map(Some).collect()
     };
     for case in case_idx {
-        let case_name = case.map(|i| {
-            naming::case_name(plan.cases[i].id.as_ref().map(|s| s.value()).as_deref(), i)
-        });
+        let case_name = case
+            .map(|i| naming::case_name(plan.cases[i].id.as_ref().map(|s| s.value()).as_deref(), i));
         let span = case.map_or(name.span(), |i| plan.cases[i].attr_span);
         for choice in &combos {
             let combo_name: Vec<String> = choice
@@ -240,7 +248,11 @@ fn many(plan: &Plan<'_>, mut func: ItemFn, attrs: Attrs, matrix: &[(usize, &Vec<
             let combo_name = combo_name.join("__");
             let (module, ident, names) = match (&case_name, matrix.is_empty()) {
                 (Some(c), true) => (None, c.clone(), vec![c.clone()]),
-                (Some(c), false) => (Some(c.clone()), combo_name.clone(), vec![c.clone(), combo_name]),
+                (Some(c), false) => (
+                    Some(c.clone()),
+                    combo_name.clone(),
+                    vec![c.clone(), combo_name],
+                ),
                 (None, _) => (None, combo_name.clone(), vec![combo_name]),
             };
             leaves.push(Leaf {
@@ -286,7 +298,10 @@ fn many(plan: &Plan<'_>, mut func: ItemFn, attrs: Attrs, matrix: &[(usize, &Vec<
             }
         }
         let id = match case {
-            Some(c) => c.id.as_ref().map_or_else(|| leaf.names[0].clone(), |s| s.value()),
+            Some(c) => {
+                c.id.as_ref()
+                    .map_or_else(|| leaf.names[0].clone(), |s| s.value())
+            }
             None => leaf.names.join("::"),
         };
         let ident_path = leaf.names.join("::");
@@ -307,8 +322,11 @@ fn many(plan: &Plan<'_>, mut func: ItemFn, attrs: Attrs, matrix: &[(usize, &Vec<
                 xfail: #xfail,
             };
         };
-        let (run, leaf_async) =
-            drive.call(meta_path, Some(quote!(__TESTRIG_CASE)), quote!(#fn_path(#(#args),*)));
+        let (run, leaf_async) = drive.call(
+            meta_path,
+            Some(quote!(__TESTRIG_CASE)),
+            quote!(#fn_path(#(#args),*)),
+        );
         let asyncness = leaf_async.then(|| quote!(async));
         let marks = case.map(marks).unwrap_or_default();
         let leaf_attrs = &attrs.leaf;
