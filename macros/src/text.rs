@@ -47,11 +47,12 @@ fn flatten(tokens: TokenStream, out: &mut Vec<(String, Pos, Pos)>) {
                     flatten(g.stream(), out);
                     continue;
                 }
-                let (os, oe) = pos(g.span_open());
-                out.push((open.to_owned(), os, oe));
+                // A group rebuilt by syn has the whole group's span on both delimiters, so
+                // place them from the outer span: one column at each end.
+                let (start, end) = pos(g.span());
+                out.push((open.to_owned(), start, (start.0, start.1 + 1)));
                 flatten(g.stream(), out);
-                let (cs, ce) = pos(g.span_close());
-                out.push((close.to_owned(), cs, ce));
+                out.push((close.to_owned(), (end.0, end.1.saturating_sub(1)), end));
             }
             other => {
                 let (s, e) = pos(other.span());
