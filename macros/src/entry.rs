@@ -88,6 +88,16 @@ pub(crate) fn test(args: TokenStream, item: TokenStream) -> TokenStream {
     func.attrs = kept;
     let params = parse::params(&mut func, &mut cx);
     let bound = valid::test(&func, &params, &cases, &uses, &mut cx);
+    if func.sig.asyncness.is_some()
+        && !func.attrs.iter().any(parse::is_runtime_attr)
+        && !cfg!(feature = "tokio")
+    {
+        cx.error_at(
+            func.sig.asyncness,
+            "an async test needs a runtime: add `#[tokio::test]` below `#[testrig::test]`, or \
+             enable testrig's feature `tokio`",
+        );
+    }
     if cx.has_errors() {
         let errors = cx.into_compile_errors();
         let item = fallback(original);
