@@ -61,3 +61,11 @@ fn flatten(tokens: TokenStream, out: &mut Vec<(String, Pos, Pos)>) {
         }
     }
 }
+
+/// The 1-based line where `span` starts (inside a macro invocation), else `None`.
+pub(crate) fn line_of(span: Span) -> Option<u32> {
+    if !proc_macro::is_available() {
+        return None;
+    }
+    u32::try_from(span.unwrap().start().line()).ok()
+}

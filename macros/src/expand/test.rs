@@ -9,7 +9,7 @@ use syn::{Attribute, Expr, Ident, ItemFn, Path};
 use crate::expand::fixture::dep;
 use crate::naming;
 use crate::parse::{CaseAttr, Param, Source, is_runtime_attr, is_test_attr};
-use crate::text::source_text;
+use crate::text::{line_of, source_text};
 
 /// What to generate for one test function.
 pub(crate) struct Plan<'a> {
@@ -86,6 +86,8 @@ pub(crate) fn expand(plan: Plan<'_>) -> TokenStream {
 struct Drive {
     is_async: bool,
     runtime: bool,
+    /// The user's function returns `()`: call it directly, no `check(...)` to type-check.
+    unit: bool,
 }
 
 impl Drive {
@@ -97,13 +99,15 @@ impl Drive {
         call: TokenStream,
     ) -> (TokenStream, bool) {
         let p = quote!(::testrig::__private);
+        let call = if self.unit || self.is_async {
+            call
+        } else {
+            quote!(#p::check(#call))
+        };
         if !self.is_async {
             return match case {
-                None => (quote!(#p::run(&#meta, |__r| #p::check(#call))), false),
-                Some(c) => (
-                    quote!(#p::run_case(&#meta, &#c, |__r| #p::check(#call))),
-                    false,
-                ),
+                None => (quote!(#p::run(&#meta, |__r| #call)), false),
+                Some(c) => (quote!(#p::run_case(&#meta, &#c, |__r| #call)), false),
             };
         }
         let body = quote!(|__r| #p::boxed(async move { #p::check(#call.await) }));
@@ -171,6 +175,7 @@ fn single(plan: &Plan<'_>, mut func: ItemFn, attrs: Attrs) -> TokenStream {
     let drive = Drive {
         is_async,
         runtime: attrs.runtime,
+        unit: matches!(func.sig.output, syn::ReturnType::Default),
     };
     let args = plan.params.iter().map(|p| dep(p, is_async));
     let (run, leaf_async) = drive.call(quote!(__TESTRIG_META), None, quote!(#name(#(#args),*)));
@@ -217,6 +222,7 @@ fn many(
     let drive = Drive {
         is_async,
         runtime: attrs.runtime,
+        unit: matches!(func.sig.output, syn::ReturnType::Default),
     };
     let value_names: Vec<Vec<String>> = matrix
         .iter()
@@ -310,7 +316,11 @@ fn many(
             None => quote!(::core::option::Option::None),
         };
         let line_span = case.map_or(name.span(), |c| c.attr_span);
-        let line = quote_spanned!(line_span=> ::core::line!());
+        // A literal costs less to compile than a `line!()` per case.
+        let line = match line_of(line_span) {
+            Some(n) => quote!(#n),
+            None => quote_spanned!(line_span=> ::core::line!()),
+        };
         let (params, exprs): (Vec<_>, Vec<_>) = report.into_iter().unzip();
         let p = quote!(::testrig::__private);
         let case_static = quote! {
