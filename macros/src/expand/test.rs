@@ -105,9 +105,12 @@ impl Drive {
             quote!(#p::check(#call))
         };
         if !self.is_async {
+            // A nested `fn` rather than a closure: the same plain `fn(&Resolver)` pointer,
+            // without a closure type and its fn-pointer shim to compile per test.
+            let body = quote!(fn __body(__r: &#p::Resolver) { #call });
             return match case {
-                None => (quote!(#p::run(&#meta, |__r| #call)), false),
-                Some(c) => (quote!(#p::run_case(&#meta, &#c, |__r| #call)), false),
+                None => (quote!(#body #p::run(&#meta, __body)), false),
+                Some(c) => (quote!(#body #p::run_case(&#meta, &#c, __body)), false),
             };
         }
         let body = quote!(|__r| #p::boxed(async move { #p::check(#call.await) }));
@@ -321,14 +324,18 @@ fn many(
             Some(n) => quote!(#n),
             None => quote_spanned!(line_span=> ::core::line!()),
         };
-        let (params, exprs): (Vec<_>, Vec<_>) = report.into_iter().unzip();
+        // One string rather than a slice of pairs: less constant data to build per case.
+        let args_text = report
+            .iter()
+            .map(|(param, expr)| format!("\n    {param} = {expr}"))
+            .collect::<String>();
         let p = quote!(::testrig::__private);
         let case_static = quote! {
             static __TESTRIG_CASE: #p::Case = #p::Case {
                 id: #id,
                 ident: #ident_path,
                 line: #line,
-                args: &[#((#params, #exprs)),*],
+                args: #args_text,
                 xfail: #xfail,
             };
         };
