@@ -2,8 +2,10 @@
 
 use crate::context::{Owner, TestContext};
 
+#[cfg(feature = "proptest")]
+pub use crate::fixture::proptest;
 pub use crate::fixture::{
-    AsyncFixture, Autouse, BoxFuture, Case, Fixture, FunctionScope, Held, Resolver, SessionCell,
+    AsyncFixture, Autouse, BoxFuture, Fixture, FunctionScope, Held, Resolver, SessionCell,
     SyncFixture, TestMeta, TestResult, Use, boxed, check, hold, ready, register_autouse, run,
     run_async, run_case, run_case_async,
 };

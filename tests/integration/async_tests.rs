@@ -70,7 +70,7 @@ mod own_runtime {
 
     static ASYNC_BUILDS: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
 
-    pub struct Server {
+    pub(crate) struct Server {
         handle: tokio::task::JoinHandle<()>,
     }
 

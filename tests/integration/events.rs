@@ -14,21 +14,21 @@ fn key() -> String {
 }
 
 /// Records `event` for the running test.
-pub fn record(event: impl Into<String>) {
+pub(crate) fn record(event: impl Into<String>) {
     LOG.lock()
         .unwrap_or_else(PoisonError::into_inner)
         .push((key(), event.into()));
 }
 
 /// Records under an explicit test name (for code that runs after the context is gone).
-pub fn record_for(test: &str, event: impl Into<String>) {
+pub(crate) fn record_for(test: &str, event: impl Into<String>) {
     LOG.lock()
         .unwrap_or_else(PoisonError::into_inner)
         .push((test.to_owned(), event.into()));
 }
 
 /// Everything recorded for tests whose name ends with `suffix`, in order.
-pub fn events(suffix: &str) -> Vec<String> {
+pub(crate) fn events(suffix: &str) -> Vec<String> {
     LOG.lock()
         .unwrap_or_else(PoisonError::into_inner)
         .iter()
@@ -38,7 +38,7 @@ pub fn events(suffix: &str) -> Vec<String> {
 }
 
 #[allow(dead_code)]
-pub fn by_test() -> HashMap<String, Vec<String>> {
+pub(crate) fn by_test() -> HashMap<String, Vec<String>> {
     let mut out: HashMap<String, Vec<String>> = HashMap::new();
     for (t, e) in LOG.lock().unwrap_or_else(PoisonError::into_inner).iter() {
         out.entry(t.clone()).or_default().push(e.clone());
@@ -47,10 +47,10 @@ pub fn by_test() -> HashMap<String, Vec<String>> {
 }
 
 /// A value that records its teardown.
-pub struct Tracked(pub &'static str, pub String);
+pub(crate) struct Tracked(pub(crate) &'static str, pub(crate) String);
 
 impl Tracked {
-    pub fn new(name: &'static str) -> Self {
+    pub(crate) fn new(name: &'static str) -> Self {
         record(format!("setup {name}"));
         Tracked(name, key())
     }

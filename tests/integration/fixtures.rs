@@ -2,16 +2,16 @@
 
 use testrig::prelude::*;
 
-pub mod config {
+pub(crate) mod config {
     use testrig::prelude::*;
 
     #[fixture]
-    pub fn mock_env() -> EnvGuard {
+    pub(crate) fn mock_env() -> EnvGuard {
         env::set("TESTRIG_IT_FIXTURE_KEY", "IMPLICIT_VALUE")
     }
 
     #[fixture]
-    pub fn port() -> u16 {
+    pub(crate) fn port() -> u16 {
         8080
     }
 }
@@ -19,7 +19,7 @@ pub mod config {
 use config::{mock_env, port};
 
 #[derive(Debug, PartialEq)]
-pub struct Settings {
+pub(crate) struct Settings {
     key: String,
 }
 

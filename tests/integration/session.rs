@@ -6,7 +6,7 @@ use testrig::prelude::*;
 
 static BUILDS: AtomicU32 = AtomicU32::new(0);
 
-pub struct Corpus {
+pub(crate) struct Corpus {
     words: Vec<&'static str>,
 }
 

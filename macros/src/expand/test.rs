@@ -91,39 +91,55 @@ struct Drive {
 }
 
 impl Drive {
-    /// The runner call and whether the leaf fn is `async`.
-    fn call(
-        &self,
-        meta: TokenStream,
-        case: Option<TokenStream>,
-        call: TokenStream,
-    ) -> (TokenStream, bool) {
+    /// The runner call of a test without cases, and whether the test fn is `async`.
+    fn call(&self, call: TokenStream) -> (TokenStream, bool) {
         let p = quote!(::testrig::__private);
-        let call = if self.unit || self.is_async {
-            call
-        } else {
-            quote!(#p::check(#call))
-        };
         if !self.is_async {
-            // A nested `fn` rather than a closure: the same plain `fn(&Resolver)` pointer,
-            // without a closure type and its fn-pointer shim to compile per test.
-            let body = quote!(fn __body(__r: &#p::Resolver) { #call });
-            return match case {
-                None => (quote!(#body #p::run(&#meta, __body)), false),
-                Some(c) => (quote!(#body #p::run_case(&#meta, &#c, __body)), false),
+            let call = if self.unit {
+                call
+            } else {
+                quote!(#p::check(#call))
             };
+            // A nested `fn` rather than a closure: the same plain `fn(&Resolver)` pointer,
+            // without a closure type and its fn-pointer shim to compile.
+            return (
+                quote! {
+                    fn __testrig_body(__r: &#p::Resolver) { #call }
+                    #p::run(&__TESTRIG_META, __testrig_body)
+                },
+                false,
+            );
         }
         let body = quote!(|__r| #p::boxed(async move { #p::check(#call.await) }));
+        self.drive(
+            quote!(#p::run_async(&__TESTRIG_META, #body)),
+            quote!(#p::run_blocking(&__TESTRIG_META, #body)),
+        )
+    }
+
+    /// The runner call of case `index`: the test's one body fn, told which case to run.
+    fn case_call(
+        &self,
+        meta: TokenStream,
+        table: TokenStream,
+        index: proc_macro2::Literal,
+        body: TokenStream,
+    ) -> (TokenStream, bool) {
+        let p = quote!(::testrig::__private);
+        if !self.is_async {
+            return (quote!(#p::run_case(&#meta, #table, #index, #body)), false);
+        }
+        self.drive(
+            quote!(#p::run_case_async(&#meta, #table, #index, #body)),
+            quote!(#p::run_case_blocking(&#meta, #table, #index, #body)),
+        )
+    }
+
+    fn drive(&self, future: TokenStream, blocking: TokenStream) -> (TokenStream, bool) {
         if self.runtime {
-            match case {
-                None => (quote!(#p::run_async(&#meta, #body).await), true),
-                Some(c) => (quote!(#p::run_case_async(&#meta, &#c, #body).await), true),
-            }
+            (quote!(#future.await), true)
         } else if cfg!(feature = "tokio") {
-            match case {
-                None => (quote!(#p::run_blocking(&#meta, #body)), false),
-                Some(c) => (quote!(#p::run_case_blocking(&#meta, &#c, #body)), false),
-            }
+            (blocking, false)
         } else {
             (
                 quote!(::core::compile_error!(
@@ -181,7 +197,7 @@ fn single(plan: &Plan<'_>, mut func: ItemFn, attrs: Attrs) -> TokenStream {
         unit: matches!(func.sig.output, syn::ReturnType::Default),
     };
     let args = plan.params.iter().map(|p| dep(p, is_async));
-    let (run, leaf_async) = drive.call(quote!(__TESTRIG_META), None, quote!(#name(#(#args),*)));
+    let (run, leaf_async) = drive.call(quote!(#name(#(#args),*)));
     let meta = meta_static(plan, &name, is_async);
     let test = test_attr(plan, &attrs, &drive);
     let asyncness = leaf_async.then(|| quote!(async));
@@ -276,34 +292,31 @@ fn many(
 
     let test = test_attr(plan, &attrs, &drive);
     let meta = meta_static(plan, &name, is_async);
+    let p = quote!(::testrig::__private);
+    let mut arms = Vec::new();
+    let mut table = String::new();
     let mut top = Vec::new();
     let mut nested: Vec<(Ident, Vec<TokenStream>)> = Vec::new();
-    for leaf in &leaves {
-        let depth = if leaf.module.is_some() { 2 } else { 1 };
-        let fn_path = {
-            let sup = (0..depth).map(|_| quote!(super::));
-            quote!(#(#sup)* #name)
-        };
-        let meta_path = if depth == 2 {
-            quote!(super::__TESTRIG_META)
-        } else {
-            quote!(__TESTRIG_META)
-        };
+    for (index, leaf) in leaves.iter().enumerate() {
         let mut args = Vec::new();
-        let mut report = Vec::new();
+        let mut report = String::new();
         let case = leaf.case.map(|i| &plan.cases[i]);
-        for (i, p) in plan.params.iter().enumerate() {
-            if i < plan.bound {
-                let value = &case.expect("bound > 0 only with cases").values[i];
-                report.push((param_label(p), source_text(value.to_token_stream())));
-                args.push(value.to_token_stream());
-            } else if let Source::Values(values) = &p.source {
+        for (i, param) in plan.params.iter().enumerate() {
+            let value = if i < plan.bound {
+                Some(&case.expect("bound > 0 only with cases").values[i])
+            } else if let Source::Values(values) = &param.source {
                 let m = matrix.iter().position(|(j, _)| *j == i).expect("listed");
-                let value = &values[leaf.choice[m]];
-                report.push((param_label(p), source_text(value.to_token_stream())));
-                args.push(value.to_token_stream());
+                Some(&values[leaf.choice[m]])
             } else {
-                args.push(dep(p, is_async));
+                None
+            };
+            match value {
+                Some(value) => {
+                    let text = source_text(value.to_token_stream());
+                    report += &format!("\n    {} = {text}", param_label(param));
+                    args.push(value.to_token_stream());
+                }
+                None => args.push(dep(param, is_async)),
             }
         }
         let id = match case {
@@ -313,36 +326,39 @@ fn many(
             }
             None => leaf.names.join("::"),
         };
-        let ident_path = leaf.names.join("::");
-        let xfail = match case.and_then(|c| c.xfail.as_ref()) {
-            Some(r) => quote!(::core::option::Option::Some(#r)),
-            None => quote!(::core::option::Option::None),
-        };
-        let line_span = case.map_or(name.span(), |c| c.attr_span);
-        // A literal costs less to compile than a `line!()` per case.
-        let line = match line_of(line_span) {
-            Some(n) => quote!(#n),
-            None => quote_spanned!(line_span=> ::core::line!()),
-        };
-        // One string rather than a slice of pairs: less constant data to build per case.
-        let args_text = report
+        let line = line_of(case.map_or(name.span(), |c| c.attr_span)).unwrap_or(0);
+        let xfail = case
+            .and_then(|c| c.xfail.as_ref())
+            .map(|r| format!("x{}", r.value()))
+            .unwrap_or_default();
+        if index > 0 {
+            table.push('\x1e');
+        }
+        for (k, field) in [id, leaf.names.join("::"), line.to_string(), report, xfail]
             .iter()
-            .map(|(param, expr)| format!("\n    {param} = {expr}"))
-            .collect::<String>();
-        let p = quote!(::testrig::__private);
-        let case_static = quote! {
-            static __TESTRIG_CASE: #p::Case = #p::Case {
-                id: #id,
-                ident: #ident_path,
-                line: #line,
-                args: #args_text,
-                xfail: #xfail,
-            };
-        };
-        let (run, leaf_async) = drive.call(
-            meta_path,
-            Some(quote!(__TESTRIG_CASE)),
-            quote!(#fn_path(#(#args),*)),
+            .enumerate()
+        {
+            if k > 0 {
+                table.push('\x1f');
+            }
+            // The separators are control characters no id or source text contains.
+            table.extend(field.chars().filter(|c| *c != '\x1e' && *c != '\x1f'));
+        }
+        let call = quote!(super::#name(#(#args),*));
+        let index_lit = proc_macro2::Literal::usize_unsuffixed(index);
+        arms.push(if is_async {
+            quote!(#index_lit => #p::boxed(async move { #p::check(#call.await) }),)
+        } else if drive.unit {
+            quote!(#index_lit => #call,)
+        } else {
+            quote!(#index_lit => #p::check(#call),)
+        });
+        let up = leaf.module.as_ref().map(|_| quote!(super::));
+        let (run, leaf_async) = drive.case_call(
+            quote!(#up __TESTRIG_META),
+            quote!(#up __TESTRIG_CASES),
+            index_lit,
+            quote!(#up __testrig_body),
         );
         let asyncness = leaf_async.then(|| quote!(async));
         let marks = case.map(marks).unwrap_or_default();
@@ -353,7 +369,6 @@ fn many(
             #(#leaf_attrs)*
             #marks
             #asyncness fn #ident() {
-                #case_static
                 #run
             }
         };
@@ -368,12 +383,29 @@ fn many(
     let nested = nested.into_iter().map(|(m, list)| {
         quote! {
             mod #m {
-                #[allow(unused_imports)]
-                use super::*;
                 #(#list)*
             }
         }
     });
+    let body = if is_async {
+        quote! {
+            fn __testrig_body(__r: &#p::Resolver, __case: usize) -> #p::BoxFuture<'_, ()> {
+                match __case {
+                    #(#arms)*
+                    _ => ::core::unreachable!(),
+                }
+            }
+        }
+    } else {
+        quote! {
+            fn __testrig_body(__r: &#p::Resolver, __case: usize) {
+                match __case {
+                    #(#arms)*
+                    _ => {}
+                }
+            }
+        }
+    };
     let Attrs { cfg, rest, .. } = attrs;
     func.attrs = rest;
     quote! {
@@ -383,10 +415,13 @@ fn many(
 
         #(#cfg)*
         #[cfg(test)]
+        #[allow(non_snake_case)]
         mod #name {
             #[allow(unused_imports)]
             use super::*;
             #meta
+            const __TESTRIG_CASES: &str = #table;
+            #body
             #(#top)*
             #(#nested)*
         }
