@@ -293,6 +293,22 @@ fn many(
     let test = test_attr(plan, &attrs, &drive);
     let meta = meta_static(plan, &name, is_async);
     let p = quote!(::testrig::__private);
+    let bound_types: Vec<syn::Type> = func
+        .sig
+        .inputs
+        .iter()
+        .take(plan.bound)
+        .filter_map(|a| match a {
+            syn::FnArg::Typed(t) => Some((*t.ty).clone()),
+            syn::FnArg::Receiver(_) => None,
+        })
+        .collect();
+    let table_mode = matrix.is_empty()
+        && plan.bound > 0
+        && bound_types.len() == plan.bound
+        && bound_types.iter().all(const_type)
+        && plan.cases.iter().all(|c| c.values.iter().all(const_like));
+    let mut rows = Vec::new();
     let mut arms = Vec::new();
     let mut table = String::new();
     let mut top = Vec::new();
@@ -345,6 +361,10 @@ fn many(
             table.extend(field.chars().filter(|c| *c != '\x1e' && *c != '\x1f'));
         }
         let call = quote!(super::#name(#(#args),*));
+        if table_mode {
+            let values = &case.expect("table mode has cases").values;
+            rows.push(quote!((#(#values,)*)));
+        }
         let index_lit = proc_macro2::Literal::usize_unsuffixed(index);
         arms.push(if is_async {
             quote!(#index_lit => #p::boxed(async move { #p::check(#call.await) }),)
@@ -387,7 +407,36 @@ fn many(
             }
         }
     });
-    let body = if is_async {
+    let body = if table_mode {
+        // One call for every case: the values come from a `const` table by index.
+        let vars: Vec<Ident> = (0..plan.bound)
+            .map(|i| Ident::new(&format!("__v{i}"), Span::call_site()))
+            .collect();
+        let args = plan.params.iter().enumerate().map(|(i, param)| {
+            if i < plan.bound {
+                vars[i].to_token_stream()
+            } else {
+                dep(param, is_async)
+            }
+        });
+        let call = quote!(super::#name(#(#args),*));
+        let call = if is_async {
+            quote!(#p::boxed(async move { #p::check(#call.await) }))
+        } else if drive.unit {
+            call
+        } else {
+            quote!(#p::check(#call))
+        };
+        let ret = is_async.then(|| quote!(-> #p::BoxFuture<'_, ()>));
+        let n = rows.len();
+        quote! {
+            const __TESTRIG_VALUES: [(#(#bound_types,)*); #n] = [#(#rows),*];
+            fn __testrig_body(__r: &#p::Resolver, __case: usize) #ret {
+                let (#(#vars,)*) = #p::nth_case(__TESTRIG_VALUES, __case);
+                #call
+            }
+        }
+    } else if is_async {
         quote! {
             fn __testrig_body(__r: &#p::Resolver, __case: usize) -> #p::BoxFuture<'_, ()> {
                 match __case {
@@ -426,6 +475,39 @@ fn many(
             #(#nested)*
         }
     }
+}
+
+/// A value that is surely a constant expression: literals, paths (constants, unit
+/// variants), and tuples, arrays, references, negations and casts of those. Cases whose
+/// values are all like this are stored in one `const` array instead of one call each.
+fn const_like(e: &Expr) -> bool {
+    match e {
+        Expr::Lit(_) | Expr::Path(_) => true,
+        Expr::Unary(u) => {
+            matches!(u.op, syn::UnOp::Neg(_) | syn::UnOp::Not(_)) && const_like(&u.expr)
+        }
+        Expr::Paren(p) => const_like(&p.expr),
+        Expr::Group(g) => const_like(&g.expr),
+        Expr::Cast(c) => const_like(&c.expr),
+        Expr::Reference(r) => r.mutability.is_none() && const_like(&r.expr),
+        Expr::Tuple(t) => t.elems.iter().all(const_like),
+        Expr::Array(a) => a.elems.iter().all(const_like),
+        _ => false,
+    }
+}
+
+/// A parameter type that can be spelled in a `const` item.
+fn const_type(ty: &syn::Type) -> bool {
+    ty.to_token_stream().into_iter().all(|t| {
+        fn ok(t: proc_macro2::TokenTree) -> bool {
+            match t {
+                proc_macro2::TokenTree::Ident(i) => i != "impl" && i != "_",
+                proc_macro2::TokenTree::Group(g) => g.stream().into_iter().all(ok),
+                _ => true,
+            }
+        }
+        ok(t)
+    })
 }
 
 fn param_label(p: &Param) -> String {
