@@ -1,9 +1,9 @@
 //! Each macro: parse, validate, expand. On errors the user's item is still emitted (so one
 //! mistake does not cascade into unresolved-name errors), followed by all the errors.
 
+use crate::item::FnItem as ItemFn;
 use proc_macro2::TokenStream;
 use quote::{ToTokens, quote};
-use syn::ItemFn;
 
 use crate::ctxt::Ctxt;
 use crate::expand;

@@ -4,6 +4,7 @@
 mod ctxt;
 mod entry;
 mod expand;
+mod item;
 mod naming;
 mod parse;
 mod symbol;

@@ -1,11 +1,14 @@
 //! Attribute arguments and the parts of a function the macros work with. Parsing keeps the
 //! user's tokens (for spans); checks that need the whole item live in `valid.rs`.
 
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::{Ident, Spacing, Span, TokenStream, TokenTree};
+use quote::ToTokens;
 use syn::parse::Parser;
 use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
-use syn::{Attribute, Expr, FnArg, ItemFn, LitStr, Meta, Pat, Path, Token, Type};
+use syn::{Attribute, Expr, FnArg, LitStr, Meta, Pat, Path, Token, Type};
+
+use crate::item::FnItem as ItemFn;
 
 use crate::ctxt::Ctxt;
 use crate::symbol::*;
@@ -227,14 +230,68 @@ pub(crate) fn params(func: &mut ItemFn, cx: &mut Ctxt) -> Vec<Param> {
     out
 }
 
-/// One `#[case(...)]`.
+/// One `#[case(...)]`. Values are kept as the user's tokens.
 pub(crate) struct CaseAttr {
     pub(crate) attr_span: Span,
-    pub(crate) values: Vec<Expr>,
+    pub(crate) values: Vec<TokenStream>,
     pub(crate) id: Option<LitStr>,
     pub(crate) ignore: Option<Option<LitStr>>,
     pub(crate) should_panic: Option<Option<LitStr>>,
     pub(crate) xfail: Option<LitStr>,
+}
+
+/// Splits a case's tokens at top-level commas. Commas inside `(...)`, `[...]` and `{...}`
+/// are nested in groups already; closures (`|a, b|`) and generic arguments (`<A, B>`) put
+/// commas at the top level too, so a case containing `|` or `<` is parsed by syn instead.
+/// Parsing every case value as a full expression would cost compile time for nothing.
+fn split_values(tokens: TokenStream) -> Option<Vec<TokenStream>> {
+    let mut out = Vec::new();
+    let mut current = Vec::new();
+    for tt in tokens {
+        match &tt {
+            TokenTree::Punct(p) if p.as_char() == ',' => {
+                out.push(current.drain(..).collect());
+            }
+            TokenTree::Punct(p) if p.as_char() == '|' || p.as_char() == '<' => return None,
+            _ => current.push(tt),
+        }
+    }
+    if !current.is_empty() {
+        out.push(current.into_iter().collect());
+    }
+    Some(out)
+}
+
+fn syn_values(tokens: TokenStream, cx: &mut Ctxt) -> Vec<TokenStream> {
+    match Punctuated::<Expr, Token![,]>::parse_terminated.parse2(tokens) {
+        Ok(list) => list.into_iter().map(|e| e.to_token_stream()).collect(),
+        Err(e) => {
+            cx.push(e);
+            Vec::new()
+        }
+    }
+}
+
+/// `ident = rest` (a single `=`, not `==`), for case options.
+fn key_value(chunk: &TokenStream) -> Option<(Ident, TokenStream)> {
+    let mut iter = chunk.clone().into_iter();
+    let key = match iter.next()? {
+        TokenTree::Ident(i) => i,
+        _ => return None,
+    };
+    match iter.next()? {
+        TokenTree::Punct(p) if p.as_char() == '=' && p.spacing() == Spacing::Alone => {}
+        _ => return None,
+    }
+    Some((key, iter.collect()))
+}
+
+fn bare_ident(chunk: &TokenStream) -> Option<Ident> {
+    let mut iter = chunk.clone().into_iter();
+    match (iter.next(), iter.next()) {
+        (Some(TokenTree::Ident(i)), None) => Some(i),
+        _ => None,
+    }
 }
 
 pub(crate) fn case(attr: &Attribute, cx: &mut Ctxt) -> CaseAttr {
@@ -246,86 +303,59 @@ pub(crate) fn case(attr: &Attribute, cx: &mut Ctxt) -> CaseAttr {
         should_panic: None,
         xfail: None,
     };
-    let list = match &attr.meta {
-        Meta::List(l) => {
-            match Punctuated::<Expr, Token![,]>::parse_terminated.parse2(l.tokens.clone()) {
-                Ok(list) => list,
-                Err(e) => {
-                    cx.push(e);
-                    return out;
-                }
-            }
-        }
-        _ => Punctuated::new(),
+    let chunks = match &attr.meta {
+        Meta::List(l) => match split_values(l.tokens.clone()) {
+            Some(chunks) => chunks,
+            None => syn_values(l.tokens.clone(), cx),
+        },
+        _ => Vec::new(),
     };
     let mut in_marks = false;
-    for expr in list {
-        match &expr {
-            Expr::Assign(a) => {
-                let key = match &*a.left {
-                    Expr::Path(p) if p.path.get_ident().is_some() => {
-                        p.path.get_ident().unwrap().clone()
-                    }
-                    _ => {
-                        cx.error_at(
-                            &expr,
-                            "an assignment is not a case value; wrap it in a block",
-                        );
-                        continue;
-                    }
-                };
-                in_marks = true;
-                let value = lit_str(&a.right).cloned();
-                let k = key.to_string();
-                let need_str = |cx: &mut Ctxt, what: &str| {
-                    cx.error_at(
-                        &a.right,
-                        format!("`{what}` takes a string literal, e.g. `{what} = \"...\"`"),
-                    )
-                };
-                match k.as_str() {
-                    ID => match value {
-                        Some(v) => out.id = Some(v),
-                        None => need_str(cx, ID),
-                    },
-                    IGNORE => match value {
-                        Some(v) => out.ignore = Some(Some(v)),
-                        None => need_str(cx, IGNORE),
-                    },
-                    SHOULD_PANIC => match value {
-                        Some(v) => out.should_panic = Some(Some(v)),
-                        None => need_str(cx, SHOULD_PANIC),
-                    },
-                    XFAIL => match value {
-                        Some(v) => out.xfail = Some(v),
-                        None => need_str(cx, XFAIL),
-                    },
-                    _ => cx.error_at(
-                        &key,
-                        format!(
-                            "unknown case option `{k}`; expected `id`, `ignore`, `should_panic` or \
-                             `xfail`"
-                        ),
+    for chunk in chunks {
+        if let Some((key, value)) = key_value(&chunk) {
+            in_marks = true;
+            let k = key.to_string();
+            let lit = syn::parse2::<LitStr>(value.clone()).ok();
+            let need_str = |cx: &mut Ctxt, what: &str| {
+                cx.error_at(
+                    &value,
+                    format!("`{what}` takes a string literal, e.g. `{what} = \"...\"`"),
+                )
+            };
+            match (k.as_str(), lit) {
+                (ID, Some(v)) => out.id = Some(v),
+                (IGNORE, Some(v)) => out.ignore = Some(Some(v)),
+                (SHOULD_PANIC, Some(v)) => out.should_panic = Some(Some(v)),
+                (XFAIL, Some(v)) => out.xfail = Some(v),
+                (ID | IGNORE | SHOULD_PANIC | XFAIL, None) => need_str(cx, &k),
+                _ => cx.error_at(
+                    &key,
+                    format!(
+                        "unknown case option `{k}`; expected `id`, `ignore`, `should_panic` or \
+                         `xfail`"
                     ),
-                }
+                ),
             }
-            Expr::Path(p) if p.path.is_ident(IGNORE) => {
+            continue;
+        }
+        match bare_ident(&chunk).map(|i| (i.to_string(), i)) {
+            Some((k, _)) if k == IGNORE => {
                 in_marks = true;
                 out.ignore = Some(None);
             }
-            Expr::Path(p) if p.path.is_ident(SHOULD_PANIC) => {
+            Some((k, _)) if k == SHOULD_PANIC => {
                 in_marks = true;
                 out.should_panic = Some(None);
             }
-            Expr::Path(p) if p.path.is_ident(XFAIL) => {
+            Some((k, i)) if k == XFAIL => {
                 in_marks = true;
-                cx.error_at(&expr, "`xfail` needs a reason: `xfail = \"why it fails\"`");
+                cx.error_at(&i, "`xfail` needs a reason: `xfail = \"why it fails\"`");
             }
             _ if in_marks => cx.error_at(
-                &expr,
+                &chunk,
                 "case values come first; put this value before `id` and the marks",
             ),
-            _ => out.values.push(expr),
+            _ => out.values.push(chunk),
         }
     }
     out

@@ -3,8 +3,8 @@
 
 use std::collections::HashMap;
 
+use crate::item::FnItem as ItemFn;
 use quote::ToTokens;
-use syn::ItemFn;
 
 use crate::ctxt::Ctxt;
 use crate::naming;

@@ -3,7 +3,9 @@
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
-use syn::{ItemFn, ReturnType};
+use syn::ReturnType;
+
+use crate::item::FnItem as ItemFn;
 
 use crate::parse::{FixtureArgs, Param, Source};
 

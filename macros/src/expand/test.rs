@@ -4,7 +4,9 @@
 
 use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, quote, quote_spanned};
-use syn::{Attribute, Expr, Ident, ItemFn, Path};
+use syn::{Attribute, Expr, Ident, Path};
+
+use crate::item::FnItem as ItemFn;
 
 use crate::expand::fixture::dep;
 use crate::naming;
@@ -122,7 +124,7 @@ impl Drive {
         &self,
         meta: TokenStream,
         table: TokenStream,
-        index: proc_macro2::Literal,
+        index: TokenStream,
         body: TokenStream,
     ) -> (TokenStream, bool) {
         let p = quote!(::testrig::__private);
@@ -308,6 +310,18 @@ fn many(
         && bound_types.len() == plan.bound
         && bound_types.iter().all(const_type)
         && plan.cases.iter().all(|c| c.values.iter().all(const_like));
+    // Each case's test is one call of this, so that a case costs what a hand-written
+    // `#[test]` does.
+    let (run_body, run_async) = drive.case_call(
+        quote!(__TESTRIG_META),
+        quote!(__TESTRIG_CASES),
+        quote!(__case),
+        quote!(__testrig_body),
+    );
+    let run_fn = {
+        let asyncness = run_async.then(|| quote!(async));
+        quote!(#asyncness fn __testrig_run(__case: usize) { #run_body })
+    };
     let mut rows = Vec::new();
     let mut arms = Vec::new();
     let mut table = String::new();
@@ -319,10 +333,10 @@ fn many(
         let case = leaf.case.map(|i| &plan.cases[i]);
         for (i, param) in plan.params.iter().enumerate() {
             let value = if i < plan.bound {
-                Some(&case.expect("bound > 0 only with cases").values[i])
+                Some(case.expect("bound > 0 only with cases").values[i].clone())
             } else if let Source::Values(values) = &param.source {
                 let m = matrix.iter().position(|(j, _)| *j == i).expect("listed");
-                Some(&values[leaf.choice[m]])
+                Some(values[leaf.choice[m]].to_token_stream())
             } else {
                 None
             };
@@ -374,13 +388,11 @@ fn many(
             quote!(#index_lit => #p::check(#call),)
         });
         let up = leaf.module.as_ref().map(|_| quote!(super::));
-        let (run, leaf_async) = drive.case_call(
-            quote!(#up __TESTRIG_META),
-            quote!(#up __TESTRIG_CASES),
-            index_lit,
-            quote!(#up __testrig_body),
-        );
-        let asyncness = leaf_async.then(|| quote!(async));
+        let run = match run_async {
+            true => quote!(#up __testrig_run(#index_lit).await),
+            false => quote!(#up __testrig_run(#index_lit)),
+        };
+        let asyncness = run_async.then(|| quote!(async));
         let marks = case.map(marks).unwrap_or_default();
         let leaf_attrs = &attrs.leaf;
         let ident = &leaf.ident;
@@ -471,6 +483,7 @@ fn many(
             #meta
             const __TESTRIG_CASES: &str = #table;
             #body
+            #run_fn
             #(#top)*
             #(#nested)*
         }
@@ -478,22 +491,31 @@ fn many(
 }
 
 /// A value that is surely a constant expression: literals, paths (constants, unit
-/// variants), and tuples, arrays, references, negations and casts of those. Cases whose
-/// values are all like this are stored in one `const` array instead of one call each.
-fn const_like(e: &Expr) -> bool {
-    match e {
-        Expr::Lit(_) | Expr::Path(_) => true,
-        Expr::Unary(u) => {
-            matches!(u.op, syn::UnOp::Neg(_) | syn::UnOp::Not(_)) && const_like(&u.expr)
+/// variants), negations, and tuples, arrays and references of those; no calls, macros,
+/// blocks, method calls or operators other than unary `-`. Cases whose values are all like
+/// this are stored in one `const` table instead of one call each.
+fn const_like(tokens: &TokenStream) -> bool {
+    let mut prev_ident = false;
+    for tt in tokens.clone() {
+        let ok = match &tt {
+            proc_macro2::TokenTree::Literal(_) => true,
+            proc_macro2::TokenTree::Ident(_) => true,
+            proc_macro2::TokenTree::Punct(p) => matches!(p.as_char(), '-' | ':' | '&' | ','),
+            proc_macro2::TokenTree::Group(g) => {
+                !prev_ident
+                    && matches!(
+                        g.delimiter(),
+                        proc_macro2::Delimiter::Parenthesis | proc_macro2::Delimiter::Bracket
+                    )
+                    && const_like(&g.stream())
+            }
+        };
+        if !ok {
+            return false;
         }
-        Expr::Paren(p) => const_like(&p.expr),
-        Expr::Group(g) => const_like(&g.expr),
-        Expr::Cast(c) => const_like(&c.expr),
-        Expr::Reference(r) => r.mutability.is_none() && const_like(&r.expr),
-        Expr::Tuple(t) => t.elems.iter().all(const_like),
-        Expr::Array(a) => a.elems.iter().all(const_like),
-        _ => false,
+        prev_ident = matches!(tt, proc_macro2::TokenTree::Ident(_));
     }
+    true
 }
 
 /// A parameter type that can be spelled in a `const` item.
