@@ -396,19 +396,29 @@ fn many(
         let marks = case.map(marks).unwrap_or_default();
         let leaf_attrs = &attrs.leaf;
         let ident = &leaf.ident;
-        let tokens = quote! {
-            #test
-            #(#leaf_attrs)*
-            #marks
-            #asyncness fn #ident() {
-                #run
-            }
-        };
         match &leaf.module {
-            None => top.push(tokens),
+            // Listed for the `macro_rules!` below: two tokens per case (plus its marks).
+            None => top.push(quote!(#marks #ident #index_lit)),
             Some(m) => match nested.iter_mut().find(|(n, _)| n == m) {
-                Some((_, list)) => list.push(tokens),
-                None => nested.push((m.clone(), vec![tokens])),
+                Some((_, list)) => list.push(quote! {
+                    #test
+                    #(#leaf_attrs)*
+                    #marks
+                    #asyncness fn #ident() {
+                        #run
+                    }
+                }),
+                None => nested.push((
+                    m.clone(),
+                    vec![quote! {
+                        #test
+                        #(#leaf_attrs)*
+                        #marks
+                        #asyncness fn #ident() {
+                            #run
+                        }
+                    }],
+                )),
             },
         }
     }
@@ -467,6 +477,28 @@ fn many(
             }
         }
     };
+    // One `macro_rules!` writes the tests: the proc macro hands over two tokens per case
+    // instead of building every test function token by token.
+    let tests = if top.is_empty() {
+        quote!()
+    } else {
+        let leaf_attrs = &attrs.leaf;
+        let asyncness = run_async.then(|| quote!(async));
+        let await_ = run_async.then(|| quote!(.await));
+        quote! {
+            macro_rules! __testrig_tests {
+                ($($(#[$mark:meta])* $name:ident $index:literal)*) => {$(
+                    #test
+                    #(#leaf_attrs)*
+                    $(#[$mark])*
+                    #asyncness fn $name() {
+                        __testrig_run($index) #await_
+                    }
+                )*};
+            }
+            __testrig_tests! { #(#top)* }
+        }
+    };
     let Attrs { cfg, rest, .. } = attrs;
     func.attrs = rest;
     quote! {
@@ -484,7 +516,7 @@ fn many(
             const __TESTRIG_CASES: &str = #table;
             #body
             #run_fn
-            #(#top)*
+            #tests
             #(#nested)*
         }
     }
