@@ -12,7 +12,7 @@ use crate::symbol::CASE;
 use crate::valid;
 
 fn parse_fn(item: TokenStream, what: &str, cx: &mut Ctxt) -> Option<ItemFn> {
-    match syn::parse2::<ItemFn>(item.clone()) {
+    match ItemFn::from_tokens(item.clone()) {
         Ok(f) => Some(f),
         Err(_) => {
             let span = syn::parse2::<syn::Item>(item)

@@ -2,7 +2,7 @@
 //! signature. The body stays an opaque `{ ... }` group: parsing every statement of every
 //! test would cost compile time and tell the macros nothing.
 
-use proc_macro2::{Delimiter, Group, TokenStream};
+use proc_macro2::{Delimiter, Group, Span, TokenStream, TokenTree};
 use quote::{ToTokens, TokenStreamExt};
 use syn::parse::{Parse, ParseStream};
 use syn::{Attribute, Signature, Visibility};
@@ -13,6 +13,40 @@ pub(crate) struct FnItem {
     pub(crate) vis: Visibility,
     pub(crate) sig: Signature,
     pub(crate) block: Group,
+}
+
+impl FnItem {
+    /// Parses `tokens` as a function without letting syn walk the body: the last token tree
+    /// is taken off first (syn's buffer would otherwise visit every token of it).
+    pub(crate) fn from_tokens(tokens: TokenStream) -> syn::Result<FnItem> {
+        let mut trees: Vec<TokenTree> = tokens.into_iter().collect();
+        let block = match trees.pop() {
+            Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Brace => g,
+            Some(other) => {
+                return Err(syn::Error::new(
+                    other.span(),
+                    "expected a function body `{ ... }`",
+                ));
+            }
+            None => return Err(syn::Error::new(Span::call_site(), "expected a function")),
+        };
+        let head: TokenStream = trees.into_iter().collect();
+        let (attrs, vis, sig) = syn::parse::Parser::parse2(
+            |input: ParseStream<'_>| {
+                let attrs = input.call(Attribute::parse_outer)?;
+                let vis: Visibility = input.parse()?;
+                let sig: Signature = input.parse()?;
+                Ok((attrs, vis, sig))
+            },
+            head,
+        )?;
+        Ok(FnItem {
+            attrs,
+            vis,
+            sig,
+            block,
+        })
+    }
 }
 
 impl Parse for FnItem {
