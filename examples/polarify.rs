@@ -5,12 +5,12 @@
 //!
 //! ```text
 //! $ cargo test --example polarify -- --list
-//! tests::polarify::origin: test
-//! tests::polarify::first_quadrant: test
-//! tests::polarify::third_quadrant: test
-//! tests::polarify::nan_input: test
-//! tests::polarify::huge_values: test
 //! tests::polarify::case_6: test
+//! tests::polarify::first_quadrant: test
+//! tests::polarify::huge_values: test
+//! tests::polarify::nan_input: test
+//! tests::polarify::origin: test
+//! tests::polarify::third_quadrant: test
 //!
 //! $ cargo test --example polarify polarify::third
 //! test tests::polarify::third_quadrant ... ok

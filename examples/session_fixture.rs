@@ -9,7 +9,7 @@
 //! ...
 //! test result: ok. 3 passed; 0 failed; ...
 //!
-//! session_fixture: dropping the word index (built 1 time, used by 3 tests)
+//! session_fixture: dropping the word index (built 1 time, 3 lookups)
 //! ```
 
 use std::collections::HashMap;
@@ -49,7 +49,7 @@ impl WordIndex {
 impl Drop for WordIndex {
     fn drop(&mut self) {
         eprintln!(
-            "session_fixture: dropping the word index (built {} time, used by {} tests)",
+            "session_fixture: dropping the word index (built {} time, {} lookups)",
             BUILT.load(Ordering::SeqCst),
             self.uses.load(Ordering::Relaxed)
         );
