@@ -125,12 +125,15 @@ pub fn test(args: TokenStream, item: TokenStream) -> TokenStream {
 ///     env::set("DOC_USE_KEY", "on")
 /// }
 ///
-/// #[test]
-/// #[fixture_use(mock_env)]
+/// #[fixture_use(mock_env)] // with `#[test]` above or below it in a test suite
 /// fn reads_env() {
 ///     assert_eq!(std::env::var("DOC_USE_KEY").unwrap(), "on");
 /// }
-/// # fn main() {}
+///
+/// fn main() {
+///     reads_env(); // runs under testrig's runner: set-up, body, teardown
+///     assert!(std::env::var_os("DOC_USE_KEY").is_none());
+/// }
 /// ```
 #[proc_macro_attribute]
 pub fn fixture_use(args: TokenStream, item: TokenStream) -> TokenStream {

@@ -32,8 +32,15 @@ fn first_word(corpus: &Corpus) -> &'static str {
     corpus.words[0]
 }
 
+/// The address of the first `&Corpus` any test saw: every test sees the same instance.
+fn same_instance(corpus: &Corpus) -> usize {
+    static FIRST: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *FIRST.get_or_init(|| corpus as *const Corpus as usize)
+}
+
 #[testrig::test]
 fn session_fixture_is_built_once_a(corpus: &Corpus) {
+    assert_eq!(same_instance(corpus), corpus as *const Corpus as usize);
     assert_eq!(corpus.words.len(), 2);
     assert_eq!(BUILDS.load(Ordering::SeqCst), 1);
 }
@@ -41,7 +48,7 @@ fn session_fixture_is_built_once_a(corpus: &Corpus) {
 #[testrig::test]
 fn session_fixture_is_built_once_b(corpus: &Corpus, first_word: &str) {
     assert_eq!(first_word, "alpha");
-    assert!(std::ptr::eq(corpus, &*corpus));
+    assert_eq!(same_instance(corpus), corpus as *const Corpus as usize);
     assert_eq!(BUILDS.load(Ordering::SeqCst), 1);
 }
 
