@@ -80,6 +80,11 @@ pub fn fixture(args: TokenStream, item: TokenStream) -> TokenStream {
 /// * `async fn` tests: put `#[tokio::test]` below `#[testrig::test]`, or enable testrig's
 ///   feature `tokio` for a current-thread runtime.
 /// * `#[testrig::test(no_autouse)]` skips the `autouse` fixtures.
+/// * With testrig's feature `proptest`, `#[strategy(0..100u32)] n: u32` makes a property
+///   test: proptest draws the value (shrinking failures, saving them under
+///   `proptest-regressions/` as `proptest!` does) while the other parameters are fixtures.
+///   Fixtures taken by reference are built once per test, by value once per run of the
+///   property.
 ///
 /// ```
 /// use testrig::prelude::*;

@@ -132,17 +132,29 @@ pub(crate) fn test(
     for p in params.iter().skip(bound) {
         fixture_param(p, cx);
     }
-    strategy(params, cx);
+    strategy(func, params, !cases.is_empty(), cx);
     bound
 }
 
-fn strategy(params: &[Param], cx: &mut Ctxt) {
+fn strategy(func: &ItemFn, params: &[Param], has_cases: bool, cx: &mut Ctxt) {
+    let values = params.iter().any(|p| matches!(p.source, Source::Values(_)));
     for p in params {
-        if let Source::Strategy(e) = &p.source {
+        let Source::Strategy(e) = &p.source else {
+            continue;
+        };
+        if !cfg!(feature = "proptest") {
             cx.error_at(
                 e,
-                "`#[strategy]` parameters are not supported yet; use `proptest!` inside the test",
+                "`#[strategy]` needs testrig's feature `proptest`: enable it in Cargo.toml",
             );
+        } else if has_cases || values {
+            cx.error_at(
+                e,
+                "`#[strategy]` cannot be combined with `#[case]` or `#[values]`; write a \
+                 separate property test",
+            );
+        } else if func.sig.asyncness.is_some() {
+            cx.error_at(e, "`#[strategy]` parameters work on sync tests only");
         }
     }
 }

@@ -11,4 +11,6 @@ fn ui() {
     // With the feature, testrig brings a runtime and the same test compiles.
     #[cfg(not(feature = "tokio"))]
     t.compile_fail("../tests/ui/test_without_tokio/*.rs");
+    #[cfg(not(feature = "proptest"))]
+    t.compile_fail("../tests/ui/test_without_proptest/*.rs");
 }

@@ -6,5 +6,7 @@ mod cases;
 mod events;
 mod fixtures;
 mod leaks;
+#[cfg(feature = "proptest")]
+mod prop;
 mod session;
 mod teardown;

@@ -198,8 +198,44 @@ fn single(plan: &Plan<'_>, mut func: ItemFn, attrs: Attrs) -> TokenStream {
         runtime: attrs.runtime,
         unit: matches!(func.sig.output, syn::ReturnType::Default),
     };
-    let args = plan.params.iter().map(|p| dep(p, is_async));
-    let (run, leaf_async) = drive.call(quote!(#name(#(#args),*)));
+    let strategies: Vec<&Expr> = plan
+        .params
+        .iter()
+        .filter_map(|p| match &p.source {
+            Source::Strategy(e) => Some(e),
+            _ => None,
+        })
+        .collect();
+    let (run, leaf_async) = if strategies.is_empty() {
+        let args = plan.params.iter().map(|p| dep(p, is_async));
+        drive.call(quote!(#name(#(#args),*)))
+    } else {
+        // A property test: proptest draws the strategy parameters, fixtures come as usual.
+        let p = quote!(::testrig::__private);
+        let mut vars = Vec::new();
+        let args: Vec<TokenStream> = plan
+            .params
+            .iter()
+            .map(|param| match &param.source {
+                Source::Strategy(_) => {
+                    let v = Ident::new(&format!("__s{}", vars.len()), Span::call_site());
+                    vars.push(v.clone());
+                    v.to_token_stream()
+                }
+                _ => dep(param, false),
+            })
+            .collect();
+        let call = quote!(#p::check(#name(#(#args),*)));
+        (
+            quote! {
+                fn __testrig_body(__r: &#p::Resolver) {
+                    #p::proptest(::core::file!(), (#(#strategies,)*), |(#(#vars,)*)| #call)
+                }
+                #p::run(&__TESTRIG_META, __testrig_body)
+            },
+            false,
+        )
+    };
     let meta = meta_static(plan, &name, is_async);
     let test = test_attr(plan, &attrs, &drive);
     let asyncness = leaf_async.then(|| quote!(async));
