@@ -98,3 +98,23 @@ mod own_runtime {
         assert_eq!(ASYNC_BUILDS.load(std::sync::atomic::Ordering::SeqCst), 1);
     }
 }
+
+/// `#[tokio::test]` above `#[testrig::test]` expands first into a sync test that blocks on
+/// the body; cases and sync fixtures still work (async fixtures need the other order).
+#[tokio::test]
+#[testrig::test]
+#[case(1, id = "one")]
+#[case(2, id = "two")]
+async fn tokio_test_above_cases(n: u32, port: &u16) {
+    tokio::task::yield_now().await;
+    assert!(n == 1 || n == 2);
+    assert_eq!(*port, 8080);
+}
+
+#[cfg(feature = "tokio")]
+#[testrig::test]
+#[case(3, id = "three")]
+async fn cases_on_testrigs_runtime(n: u32, slow_value: u32) {
+    tokio::task::yield_now().await;
+    assert_eq!(slow_value + n, 8084);
+}

@@ -127,6 +127,19 @@ fn cases_are_listed_by_sanitized_id() {
         assert!(list.contains(name), "missing {name} in\n{list}");
     }
     assert_eq!(list.matches("cases::matrix::").count(), 6, "{list}");
+    // Never registered twice, whatever the order of the test attributes.
+    for once in [
+        "fixtures::fixture_use_on_a_plain_test: test",
+        "fixtures::fixture_use_above_test: test",
+        "fixtures::fixture_use_with_testrig_test: test",
+        "fixtures::fixture_use_above_testrig_test: test",
+        "async_tests::fixture_use_above_tokio_test: test",
+        "async_tests::fixture_use_below_tokio_test: test",
+        "async_tests::tokio_test_above_cases::one: test",
+        "async_tests::async_cases::one: test",
+    ] {
+        assert_eq!(list.matches(once).count(), 1, "{once} in\n{list}");
+    }
     let (_, ignored) = run_self(&["--list", "--ignored"]);
     assert!(ignored.contains("cases::marks::case_4: test"), "{ignored}");
     assert!(

@@ -9,4 +9,5 @@ mod leaks;
 #[cfg(feature = "proptest")]
 mod prop;
 mod session;
+mod stress;
 mod teardown;
