@@ -12,6 +12,32 @@
 //! // both come back when the guards drop, in any order, also when the test panics
 //! ```
 //!
+//! # Fixtures and cases
+//!
+//! ```
+//! use testrig::prelude::*;
+//!
+//! #[fixture]
+//! fn mock_env() -> EnvGuard {
+//!     env::set("TESTRIG_DOC_MODE", "test")
+//! }
+//!
+//! #[testrig::test]
+//! #[fixture_use(mock_env)]                       // set up unasked, torn down after
+//! #[case(2, 4, id = "two")]
+//! #[case(3, 9, id = "three")]
+//! fn squares(n: u32, expected: u32, tmp_dir: TempDir) {  // `tmp_dir`: a built-in fixture
+//!     assert_eq!(n * n, expected);                // listed as `squares::two`, `squares::three`
+//!     assert!(tmp_dir.path().exists());
+//!     assert_eq!(std::env::var("TESTRIG_DOC_MODE").unwrap(), "test");
+//! }
+//! # fn main() {}
+//! ```
+//!
+//! See [`macro@fixture`], [`macro@test`] and [`macro@fixture_use`]. The prelude brings
+//! `fixture` and `fixture_use` but not `test`, which would clash with the built-in `#[test]`:
+//! write `#[testrig::test]`.
+//!
 //! # Guards
 //!
 //! Every patch returns a guard. While it lives, its key (an env var, the current directory,
