@@ -2,8 +2,6 @@
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use testrig::prelude::*;
-
 use crate::fixtures::config::{mock_env, port};
 
 static RUNS: AtomicU32 = AtomicU32::new(0);
