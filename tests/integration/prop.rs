@@ -1,10 +1,6 @@
 //! Feature `proptest`: `#[strategy(...)]` parameters beside fixtures and `#[fixture_use]`.
 
-use std::sync::atomic::{AtomicU32, Ordering};
-
 use crate::fixtures::config::{mock_env, port};
-
-static RUNS: AtomicU32 = AtomicU32::new(0);
 
 #[testrig::test]
 #[fixture_use(mock_env)]
@@ -13,7 +9,6 @@ fn property_with_fixtures(
     port: &u16,
     #[strategy("[a-z]{1,8}")] word: String,
 ) {
-    RUNS.fetch_add(1, Ordering::SeqCst);
     assert!(n < 100);
     assert_eq!(*port, 8080);
     assert!(!word.is_empty() && word.len() <= 8);
