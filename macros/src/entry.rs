@@ -39,8 +39,11 @@ fn first_token_span(item: &syn::Item) -> proc_macro2::Span {
 fn fallback(mut func: ItemFn) -> TokenStream {
     let mut cx = Ctxt::default();
     parse::params(&mut func, &mut cx);
-    func.attrs
-        .retain(|a| !a.path().is_ident(CASE) && !is_fixture_use(a.path()));
+    // Test attributes go too: `#[tokio::test]` on a function with parameters would only add
+    // errors of its own to the ones that matter.
+    func.attrs.retain(|a| {
+        !a.path().is_ident(CASE) && !is_fixture_use(a.path()) && !parse::is_test_attr(a)
+    });
     func.into_token_stream()
 }
 
