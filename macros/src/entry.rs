@@ -36,7 +36,11 @@ fn first_token_span(item: &syn::Item) -> proc_macro2::Span {
 }
 
 /// The user's item as it would compile without testrig: parameter attributes stripped.
-fn fallback(mut func: ItemFn) -> TokenStream {
+/// Parsed again from the input: this runs only on errors, so the good path clones nothing.
+fn fallback(item: TokenStream) -> TokenStream {
+    let Ok(mut func) = ItemFn::from_tokens(item.clone()) else {
+        return item;
+    };
     let mut cx = Ctxt::default();
     parse::params(&mut func, &mut cx);
     // Test attributes go too: `#[tokio::test]` on a function with parameters would only add
@@ -54,12 +58,11 @@ pub(crate) fn fixture(args: TokenStream, item: TokenStream) -> TokenStream {
         let errors = cx.into_compile_errors();
         return quote!(#item #errors);
     };
-    let original = func.clone();
     let params = parse::params(&mut func, &mut cx);
     valid::fixture(&func, &args, &params, &mut cx);
     if cx.has_errors() {
         let errors = cx.into_compile_errors();
-        let item = fallback(original);
+        let item = fallback(item);
         return quote!(#item #errors);
     }
     expand::fixture::expand(&func, &args, &params)
@@ -68,12 +71,18 @@ pub(crate) fn fixture(args: TokenStream, item: TokenStream) -> TokenStream {
 pub(crate) fn test(args: TokenStream, item: TokenStream) -> TokenStream {
     let mut cx = Ctxt::default();
     let args = parse::test_args(args, &mut cx);
-    let Some(mut func) = parse_fn(item.clone(), "#[testrig::test]", &mut cx) else {
-        let errors = cx.into_compile_errors();
-        return quote!(#item #errors);
+    let (mut func, raw_cases) = match ItemFn::from_tokens_with_cases(item.clone()) {
+        Ok(parsed) => parsed,
+        Err(_) => {
+            parse_fn(item.clone(), "#[testrig::test]", &mut cx);
+            let errors = cx.into_compile_errors();
+            return quote!(#item #errors);
+        }
     };
-    let original = func.clone();
-    let mut cases = Vec::new();
+    let mut cases: Vec<_> = raw_cases
+        .into_iter()
+        .map(|c| parse::case_tokens(c.span, c.tokens, &mut cx))
+        .collect();
     let mut uses = Vec::new();
     let mut kept = Vec::new();
     for attr in std::mem::take(&mut func.attrs) {
@@ -103,7 +112,7 @@ pub(crate) fn test(args: TokenStream, item: TokenStream) -> TokenStream {
     }
     if cx.has_errors() {
         let errors = cx.into_compile_errors();
-        let item = fallback(original);
+        let item = fallback(item);
         return quote!(#item #errors);
     }
     expand::test::expand(expand::test::Plan {

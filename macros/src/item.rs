@@ -15,11 +15,45 @@ pub(crate) struct FnItem {
     pub(crate) block: Group,
 }
 
+/// A `#[case(...)]` attribute taken off before syn sees the function: the span of `case`
+/// and the tokens between the parentheses.
+pub(crate) struct RawCase {
+    pub(crate) span: Span,
+    pub(crate) tokens: TokenStream,
+}
+
 impl FnItem {
     /// Parses `tokens` as a function without letting syn walk the body: the last token tree
     /// is taken off first (syn's buffer would otherwise visit every token of it).
     pub(crate) fn from_tokens(tokens: TokenStream) -> syn::Result<FnItem> {
-        let mut trees: Vec<TokenTree> = tokens.into_iter().collect();
+        Self::parse_split(tokens.into_iter().collect())
+    }
+
+    /// [`from_tokens`](Self::from_tokens), taking the `#[case(...)]` attributes off first:
+    /// a thousand cases need not go through syn's attribute parser.
+    pub(crate) fn from_tokens_with_cases(
+        tokens: TokenStream,
+    ) -> syn::Result<(FnItem, Vec<RawCase>)> {
+        let mut trees: Vec<TokenTree> = Vec::new();
+        let mut cases = Vec::new();
+        let mut iter = tokens.into_iter().peekable();
+        while let Some(tt) = iter.next() {
+            if let TokenTree::Punct(p) = &tt
+                && p.as_char() == '#'
+                && let Some(TokenTree::Group(g)) = iter.peek()
+                && g.delimiter() == Delimiter::Bracket
+                && let Some(case) = raw_case(g)
+            {
+                cases.push(case);
+                iter.next();
+                continue;
+            }
+            trees.push(tt);
+        }
+        Ok((Self::parse_split(trees)?, cases))
+    }
+
+    fn parse_split(mut trees: Vec<TokenTree>) -> syn::Result<FnItem> {
         let block = match trees.pop() {
             Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Brace => g,
             Some(other) => {
@@ -76,5 +110,23 @@ impl ToTokens for FnItem {
         self.vis.to_tokens(tokens);
         self.sig.to_tokens(tokens);
         self.block.to_tokens(tokens);
+    }
+}
+
+/// `case(...)` inside `#[...]`.
+fn raw_case(attr: &Group) -> Option<RawCase> {
+    let mut iter = attr.stream().into_iter();
+    let name = match iter.next()? {
+        TokenTree::Ident(i) if i == "case" => i,
+        _ => return None,
+    };
+    match (iter.next()?, iter.next()) {
+        (TokenTree::Group(args), None) if args.delimiter() == Delimiter::Parenthesis => {
+            Some(RawCase {
+                span: name.span(),
+                tokens: args.stream(),
+            })
+        }
+        _ => None,
     }
 }

@@ -286,6 +286,18 @@ fn key_value(chunk: &TokenStream) -> Option<(Ident, TokenStream)> {
     Some((key, iter.collect()))
 }
 
+/// A lone string literal, without building a syn parse buffer for one token.
+fn lit_str_tokens(tokens: &TokenStream) -> Option<LitStr> {
+    let mut iter = tokens.clone().into_iter();
+    match (iter.next(), iter.next()) {
+        (Some(TokenTree::Literal(l)), None) => match syn::Lit::new(l) {
+            syn::Lit::Str(s) => Some(s),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
 fn bare_ident(chunk: &TokenStream) -> Option<Ident> {
     let mut iter = chunk.clone().into_iter();
     match (iter.next(), iter.next()) {
@@ -295,27 +307,33 @@ fn bare_ident(chunk: &TokenStream) -> Option<Ident> {
 }
 
 pub(crate) fn case(attr: &Attribute, cx: &mut Ctxt) -> CaseAttr {
+    let tokens = match &attr.meta {
+        Meta::List(l) => l.tokens.clone(),
+        _ => TokenStream::new(),
+    };
+    case_tokens(attr.path().span(), tokens, cx)
+}
+
+/// A case from its tokens (the part between the parentheses); `span` is that of `case`.
+pub(crate) fn case_tokens(span: Span, tokens: TokenStream, cx: &mut Ctxt) -> CaseAttr {
     let mut out = CaseAttr {
-        attr_span: attr.path().span(),
+        attr_span: span,
         values: Vec::new(),
         id: None,
         ignore: None,
         should_panic: None,
         xfail: None,
     };
-    let chunks = match &attr.meta {
-        Meta::List(l) => match split_values(l.tokens.clone()) {
-            Some(chunks) => chunks,
-            None => syn_values(l.tokens.clone(), cx),
-        },
-        _ => Vec::new(),
+    let chunks = match split_values(tokens.clone()) {
+        Some(chunks) => chunks,
+        None => syn_values(tokens, cx),
     };
     let mut in_marks = false;
     for chunk in chunks {
         if let Some((key, value)) = key_value(&chunk) {
             in_marks = true;
             let k = key.to_string();
-            let lit = syn::parse2::<LitStr>(value.clone()).ok();
+            let lit = lit_str_tokens(&value);
             let need_str = |cx: &mut Ctxt, what: &str| {
                 cx.error_at(
                     &value,

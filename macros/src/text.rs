@@ -9,6 +9,13 @@ pub(crate) fn source_text(tokens: TokenStream) -> String {
     if !proc_macro::is_available() {
         return tokens.to_string();
     }
+    // One token (most case values): its own text, no positions needed.
+    let mut iter = tokens.clone().into_iter();
+    if let (Some(tt), None) = (iter.next(), iter.next())
+        && !matches!(tt, TokenTree::Group(_))
+    {
+        return tt.to_string();
+    }
     let mut pieces = Vec::new();
     flatten(tokens, &mut pieces);
     let mut out = String::new();
