@@ -12,6 +12,32 @@
 //! // both come back when the guards drop, in any order, also when the test panics
 //! ```
 //!
+//! # Fixtures and cases
+//!
+//! ```
+//! use testrig::prelude::*;
+//!
+//! #[fixture]
+//! fn mock_env() -> EnvGuard {
+//!     env::set("TESTRIG_DOC_MODE", "test")
+//! }
+//!
+//! #[testrig::test]
+//! #[fixture_use(mock_env)]                       // set up unasked, torn down after
+//! #[case(2, 4, id = "two")]
+//! #[case(3, 9, id = "three")]
+//! fn squares(n: u32, expected: u32, tmp_dir: TempDir) {  // `tmp_dir`: a built-in fixture
+//!     assert_eq!(n * n, expected);                // listed as `squares::two`, `squares::three`
+//!     assert!(tmp_dir.path().exists());
+//!     assert_eq!(std::env::var("TESTRIG_DOC_MODE").unwrap(), "test");
+//! }
+//! # fn main() {}
+//! ```
+//!
+//! See [`macro@fixture`], [`macro@test`] and [`macro@fixture_use`]. The prelude brings
+//! `fixture` and `fixture_use` but not `test`, which would clash with the built-in `#[test]`:
+//! write `#[testrig::test]`.
+//!
 //! # Guards
 //!
 //! Every patch returns a guard. While it lives, its key (an env var, the current directory,
@@ -32,6 +58,7 @@ pub mod context;
 mod core;
 pub mod env;
 mod exit;
+pub mod fixture;
 pub mod fs;
 pub mod isolate;
 #[cfg(feature = "http")]
@@ -129,6 +156,8 @@ pub use testrig_macros::patch;
 /// ```
 pub use testrig_macros::spy;
 
+pub use testrig_macros::{fixture, fixture_use, test};
+
 /// `use testrig::prelude::*;` brings the guard modules and types, the macros and the
 /// built-in fixtures.
 pub mod prelude {
@@ -142,4 +171,9 @@ pub mod prelude {
     pub use crate::{ClockGuard, CwdGuard, EnvGuard, PatchGuard, SerialGuard, TaskScope};
     pub use crate::{env, fs, lock, time};
     pub use crate::{patch, patchable, spy};
+
+    pub use crate::fixture::test_context;
+    #[cfg(feature = "tempfile")]
+    pub use crate::fixture::tmp_dir;
+    pub use crate::{fixture, fixture_use};
 }

@@ -2,8 +2,17 @@
 
 use crate::context::{Owner, TestContext};
 
-pub use crate::run_options::{RunOptions, run_async, run_sync};
+pub use crate::run_options::{RunOptions, run_with_options, run_with_options_async};
 pub use crate::patch::PatchSlot;
+#[cfg(feature = "proptest")]
+pub use crate::fixture::proptest;
+pub use crate::fixture::{
+    AsyncFixture, Autouse, BoxFuture, Fixture, FunctionScope, Held, Resolver, SessionCell,
+    SyncFixture, TestMeta, TestResult, Use, boxed, check, hold, nth_case, ready, register_autouse,
+    run, run_async, run_case, run_case_async,
+};
+#[cfg(feature = "tokio")]
+pub use crate::fixture::{AsyncSessionCell, block_on, run_blocking, run_case_blocking};
 
 /// Restores every guard `ctx`'s test still holds and describes them, one per line, or `None`
 /// when the test left nothing patched.

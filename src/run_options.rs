@@ -47,7 +47,7 @@ impl RunOptions {
 
 /// Runs a sync test body with its options.
 #[track_caller]
-pub fn run_sync(options: RunOptions, body: impl FnOnce() + Send + 'static) {
+pub fn run_with_options(options: RunOptions, body: impl FnOnce() + Send + 'static) {
     let limit = options.limit();
     if options.isolated {
         let mut isolation = Isolation::new();
@@ -69,7 +69,7 @@ pub fn run_sync(options: RunOptions, body: impl FnOnce() + Send + 'static) {
 
 /// Runs an async test body with its options.
 #[track_caller]
-pub fn run_async<F: Future<Output = ()>>(options: RunOptions, body: F) -> impl Future<Output = ()> {
+pub fn run_with_options_async<F: Future<Output = ()>>(options: RunOptions, body: F) -> impl Future<Output = ()> {
     let limit = options.limit();
     let isolation = options.isolated.then(|| match limit {
         Some(limit) => Isolation::new().timeout(limit),

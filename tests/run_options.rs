@@ -3,7 +3,7 @@
 use std::fs::{File, TryLockError};
 use std::time::Duration;
 
-use testrig::__private::{RunOptions, run_sync};
+use testrig::__private::{RunOptions, run_with_options};
 
 fn is_locked(key: &str) -> bool {
     let file = File::open(testrig::lock::lock_path(key)).unwrap();
@@ -17,7 +17,7 @@ fn is_locked(key: &str) -> bool {
 #[test]
 fn isolated_tests_take_their_serial_keys_where_the_body_runs() {
     const KEY: &str = "testrig-test-run-options-isolated";
-    run_sync(
+    run_with_options(
         RunOptions {
             isolated: true,
             serial: &[KEY],
@@ -31,7 +31,7 @@ fn isolated_tests_take_their_serial_keys_where_the_body_runs() {
 #[test]
 fn the_timeout_option_fails_a_slow_body() {
     let failure = std::panic::catch_unwind(|| {
-        run_sync(
+        run_with_options(
             RunOptions {
                 timeout: Some("100ms"),
                 serial: &["testrig-test-run-options-slow"],
@@ -52,7 +52,7 @@ fn the_timeout_option_fails_a_slow_body() {
 #[test]
 #[should_panic(expected = "`timeout = \"soon\"` is not a duration")]
 fn a_timeout_that_is_not_a_duration_says_how_to_write_one() {
-    run_sync(
+    run_with_options(
         RunOptions {
             timeout: Some("soon"),
             ..RunOptions::default()
@@ -65,7 +65,7 @@ fn a_timeout_that_is_not_a_duration_says_how_to_write_one() {
 #[tokio::test]
 async fn async_bodies_get_keys_and_limits_too() {
     const KEY: &str = "testrig-test-run-options-async";
-    testrig::__private::run_async(
+    testrig::__private::run_with_options_async(
         RunOptions {
             isolated: true,
             timeout: Some("30s"),

@@ -1,8 +1,151 @@
 //! Procedural macros of [testrig](https://docs.rs/testrig). Use them through `testrig`
 //! (`use testrig::prelude::*;`); this crate is an implementation detail.
 
+mod ctxt;
+mod entry;
+mod expand;
+mod item;
+mod naming;
+mod parse;
+mod symbol;
+mod text;
+mod valid;
 mod patch_macro;
 mod patchable;
+
+use proc_macro::TokenStream;
+
+/// Marks a function as a fixture: tests and other fixtures get its value by naming it.
+///
+/// The function stays as written (call it directly if you like); the macro also adds a type
+/// of the same name, which is how `#[testrig::test]` parameters, `#[fixture_use(...)]` and
+/// `#[from(path)]` refer to it. A fixture's parameters are fixtures too.
+///
+/// ```
+/// use testrig::prelude::*;
+///
+/// #[fixture]
+/// fn mock_env() -> EnvGuard {
+///     env::set("DOC_FIXTURE_URL", "http://127.0.0.1:9")
+/// }
+///
+/// #[fixture]
+/// fn url(_mock_env: &EnvGuard) -> String {        // `&`: the test holds it until it ends
+///     std::env::var("DOC_FIXTURE_URL").unwrap()
+/// }
+///
+/// #[testrig::test]
+/// fn reads_the_url(url: String) {
+///     assert_eq!(url, "http://127.0.0.1:9");
+/// }
+/// # fn main() {}
+/// ```
+///
+/// Options:
+/// * `#[fixture(scope = "session")]`: built once per test binary on first use, shared by
+///   every test (take it as `&T`; its type must be `Send + Sync`), dropped at process exit.
+///   It should depend only on other session fixtures.
+/// * `#[fixture(autouse)]`: set up for every testrig-driven test of the binary (those with
+///   `#[testrig::test]` or `#[fixture_use]`), before its other fixtures. A test opts out with
+///   `#[testrig::test(no_autouse)]`. Autouse fixtures are sync; several are set up in the
+///   order of their paths.
+/// * `async fn` fixtures are awaited for async tests; a sync test or fixture that asks for
+///   one is a compile error.
+///
+/// ```compile_fail
+/// use testrig::prelude::*;
+///
+/// #[fixture(scope = "session")]
+/// fn corpus() -> Vec<String> { Vec::new() }
+///
+/// #[fixture]
+/// fn first(corpus: Vec<String>) -> String { corpus[0].clone() } // must be `&Vec<String>`
+/// # fn main() {}
+/// ```
+#[proc_macro_attribute]
+pub fn fixture(args: TokenStream, item: TokenStream) -> TokenStream {
+    entry::fixture(args.into(), item.into()).into()
+}
+
+/// A test whose parameters are fixtures (injected by name), with optional `#[case]`s and
+/// `#[values]` matrices. Write it as `#[testrig::test]`.
+///
+/// * A parameter `x: T` gets a fresh value of fixture `x`; `x: &T` the test's shared one.
+///   A leading `_` is dropped from the name (`_mock_env: &EnvGuard` uses `mock_env`);
+///   `#[from(path::to::fixture)] name: T` names the fixture explicitly.
+/// * `#[case(values..., id = "...", marks...)]`: one test per case, named `fn_name::id`
+///   (sanitized: lower case, runs of other characters become `_`), or `fn_name::case_N`.
+///   Values bind to the leading parameters, the rest are fixtures. Marks: `ignore`,
+///   `ignore = "reason"`, `should_panic`, `should_panic = "text"`, `xfail = "reason"`.
+/// * `#[values(a, b, c)] x: T`: one test per value (the cartesian product over several such
+///   parameters, within each case), named like `fn_name::x_a__y_1`.
+/// * `async fn` tests: put `#[tokio::test]` below `#[testrig::test]`, or enable testrig's
+///   feature `tokio` for a current-thread runtime.
+/// * `#[testrig::test(no_autouse)]` skips the `autouse` fixtures.
+/// * With testrig's feature `proptest`, `#[strategy(0..100u32)] n: u32` makes a property
+///   test: proptest draws the value (shrinking failures, saving them under
+///   `proptest-regressions/` as `proptest!` does) while the other parameters are fixtures.
+///   Fixtures taken by reference are built once per test, by value once per run of the
+///   property.
+///
+/// ```
+/// use testrig::prelude::*;
+///
+/// #[fixture]
+/// fn base() -> u32 {
+///     10
+/// }
+///
+/// #[testrig::test]
+/// #[case(1, 11, id = "one")]
+/// #[case(2, 12, id = "two")]
+/// #[case(3, 0, id = "wrong on purpose", xfail = "shows xfail")]
+/// fn adds(n: u32, expected: u32, base: u32) {
+///     assert_eq!(base + n, expected);
+/// }
+///
+/// #[testrig::test]
+/// fn matrix(#[values(1, 2)] a: u32, #[values(3, 4)] b: u32) {
+///     assert!(a < b);
+/// }
+/// # fn main() {}
+/// ```
+///
+/// A failing case prints its id as written, the `#[case]` line and each argument as written.
+#[proc_macro_attribute]
+pub fn test(args: TokenStream, item: TokenStream) -> TokenStream {
+    entry::test(args.into(), item.into()).into()
+}
+
+/// Sets fixtures up around a test without naming them in its signature: in the order
+/// listed, torn down in reverse when the test ends (also when it panics).
+///
+/// Works on a plain `#[test]` (above or below it), on `#[tokio::test]` (either order), with
+/// `#[should_panic]`, and together with `#[testrig::test]`. It never adds a `#[test]` of its
+/// own, so a function without one simply runs under testrig's runner when called.
+///
+/// ```
+/// use testrig::prelude::*;
+///
+/// #[fixture]
+/// fn mock_env() -> EnvGuard {
+///     env::set("DOC_USE_KEY", "on")
+/// }
+///
+/// #[fixture_use(mock_env)] // with `#[test]` above or below it in a test suite
+/// fn reads_env() {
+///     assert_eq!(std::env::var("DOC_USE_KEY").unwrap(), "on");
+/// }
+///
+/// fn main() {
+///     reads_env(); // runs under testrig's runner: set-up, body, teardown
+///     assert!(std::env::var_os("DOC_USE_KEY").is_none());
+/// }
+/// ```
+#[proc_macro_attribute]
+pub fn fixture_use(args: TokenStream, item: TokenStream) -> TokenStream {
+    entry::fixture_use(args.into(), item.into()).into()
+}
 
 /// Makes a function a seam that tests replace with `patch!` or watch with `spy!`; in builds
 /// that are not test builds the function is left exactly as written. See `testrig::patch`.

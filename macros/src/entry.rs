@@ -1,0 +1,179 @@
+//! Each macro: parse, validate, expand. On errors the user's item is still emitted (so one
+//! mistake does not cascade into unresolved-name errors), followed by all the errors.
+
+use crate::item::FnItem as ItemFn;
+use proc_macro2::TokenStream;
+use quote::{ToTokens, quote};
+
+use crate::ctxt::Ctxt;
+use crate::expand;
+use crate::parse::{self, is_fixture_use, is_testrig_test};
+use crate::symbol::CASE;
+use crate::valid;
+
+fn parse_fn(item: TokenStream, what: &str, cx: &mut Ctxt) -> Option<ItemFn> {
+    match ItemFn::from_tokens(item.clone()) {
+        Ok(f) => Some(f),
+        Err(_) => {
+            let span = syn::parse2::<syn::Item>(item)
+                .ok()
+                .map(|i| first_token_span(&i))
+                .unwrap_or_else(proc_macro2::Span::call_site);
+            cx.error(
+                span,
+                format!("`{what}` applies to a function: put it on an `fn`"),
+            );
+            None
+        }
+    }
+}
+
+fn first_token_span(item: &syn::Item) -> proc_macro2::Span {
+    item.to_token_stream()
+        .into_iter()
+        .find(|t| !matches!(t, proc_macro2::TokenTree::Punct(p) if p.as_char() == '#'))
+        .map_or_else(proc_macro2::Span::call_site, |t| t.span())
+}
+
+/// The user's item as it would compile without testrig: parameter attributes stripped.
+/// Parsed again from the input: this runs only on errors, so the good path clones nothing.
+fn fallback(item: TokenStream) -> TokenStream {
+    let Ok(mut func) = ItemFn::from_tokens(item.clone()) else {
+        return item;
+    };
+    let mut cx = Ctxt::default();
+    parse::params(&mut func, &mut cx);
+    // Test attributes go too: `#[tokio::test]` on a function with parameters would only add
+    // errors of its own to the ones that matter.
+    func.attrs.retain(|a| {
+        !a.path().is_ident(CASE) && !is_fixture_use(a.path()) && !parse::is_test_attr(a)
+    });
+    func.into_token_stream()
+}
+
+pub(crate) fn fixture(args: TokenStream, item: TokenStream) -> TokenStream {
+    let mut cx = Ctxt::default();
+    let args = parse::fixture_args(args, &mut cx);
+    let Some(mut func) = parse_fn(item.clone(), "#[fixture]", &mut cx) else {
+        let errors = cx.into_compile_errors();
+        return quote!(#item #errors);
+    };
+    let params = parse::params(&mut func, &mut cx);
+    valid::fixture(&func, &args, &params, &mut cx);
+    if cx.has_errors() {
+        let errors = cx.into_compile_errors();
+        let item = fallback(item);
+        return quote!(#item #errors);
+    }
+    expand::fixture::expand(&func, &args, &params)
+}
+
+pub(crate) fn test(args: TokenStream, item: TokenStream) -> TokenStream {
+    let mut cx = Ctxt::default();
+    let args = parse::test_args(args, &mut cx);
+    let (mut func, raw_cases) = match ItemFn::from_tokens_with_cases(item.clone()) {
+        Ok(parsed) => parsed,
+        Err(_) => {
+            parse_fn(item.clone(), "#[testrig::test]", &mut cx);
+            let errors = cx.into_compile_errors();
+            return quote!(#item #errors);
+        }
+    };
+    let mut cases: Vec<_> = raw_cases
+        .into_iter()
+        .map(|c| parse::case_tokens(c.span, c.tokens, &mut cx))
+        .collect();
+    let mut uses = Vec::new();
+    let mut kept = Vec::new();
+    for attr in std::mem::take(&mut func.attrs) {
+        if attr.path().is_ident(CASE) {
+            cases.push(parse::case(&attr, &mut cx));
+        } else if is_fixture_use(attr.path()) {
+            match &attr.meta {
+                syn::Meta::List(l) => uses.extend(parse::use_list(l.tokens.clone(), &mut cx)),
+                _ => cx.error_at(&attr, "list the fixtures: `#[fixture_use(a, b)]`"),
+            }
+        } else {
+            kept.push(attr);
+        }
+    }
+    func.attrs = kept;
+    let params = parse::params(&mut func, &mut cx);
+    let bound = valid::test(&func, &params, &cases, &uses, &mut cx);
+    if func.sig.asyncness.is_some()
+        && !func.attrs.iter().any(parse::is_runtime_attr)
+        && !cfg!(feature = "tokio")
+    {
+        cx.error_at(
+            func.sig.asyncness,
+            "an async test needs a runtime: add `#[tokio::test]` below `#[testrig::test]`, or \
+             enable testrig's feature `tokio`",
+        );
+    }
+    if cx.has_errors() {
+        let errors = cx.into_compile_errors();
+        let item = fallback(item);
+        return quote!(#item #errors);
+    }
+    expand::test::expand(expand::test::Plan {
+        func,
+        params: &params,
+        bound,
+        cases: &cases,
+        uses: &uses,
+        autouse: !args.no_autouse,
+        add_test_attr: true,
+    })
+}
+
+pub(crate) fn fixture_use(args: TokenStream, item: TokenStream) -> TokenStream {
+    let mut cx = Ctxt::default();
+    let uses = parse::use_list(args.clone(), &mut cx);
+    let Some(func) = parse_fn(item.clone(), "#[fixture_use]", &mut cx) else {
+        let errors = cx.into_compile_errors();
+        return quote!(#item #errors);
+    };
+    // `#[testrig::test]` further down: hand the list to it, which sees every fixture at once.
+    if let Some(pos) = func.attrs.iter().position(|a| is_testrig_test(a.path())) {
+        let mut func = func;
+        let test_attr = func.attrs.remove(pos);
+        let attrs = &func.attrs;
+        let rest = ItemFn {
+            attrs: Vec::new(),
+            ..func.clone()
+        };
+        return quote! {
+            #test_attr
+            #[::testrig::fixture_use(#args)]
+            #(#attrs)*
+            #rest
+        };
+    }
+    valid::unique_uses(&uses, &mut cx);
+    if !func.sig.inputs.is_empty() {
+        cx.error_at(
+            &func.sig.inputs,
+            "a plain test takes no parameters; to inject fixtures by name use `#[testrig::test]`",
+        );
+    }
+    if func.sig.asyncness.is_some() && !func.attrs.iter().any(parse::is_runtime_attr) {
+        cx.error_at(
+            func.sig.asyncness,
+            "an async test needs a runtime: add `#[tokio::test]` below `#[fixture_use]`, or use \
+             `#[testrig::test]`",
+        );
+    }
+    if cx.has_errors() {
+        let errors = cx.into_compile_errors();
+        return quote!(#func #errors);
+    }
+    expand::test::expand(expand::test::Plan {
+        func,
+        params: &[],
+        bound: 0,
+        cases: &[],
+        uses: &uses,
+        autouse: true,
+        add_test_attr: false,
+    })
+}

@@ -1,0 +1,398 @@
+//! Cases and value matrices: the user's function stays as written, and a module of its name
+//! holds one `#[test]` per case (per value combination), all calling one body function.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{ToTokens, quote};
+use syn::{Expr, Ident};
+
+use super::fixture::dep;
+use super::test::{Attrs, Drive, Plan, meta_static, test_attr};
+use crate::item::FnItem as ItemFn;
+use crate::naming;
+use crate::parse::{CaseAttr, Param, Source};
+use crate::text::{line_of, source_text};
+
+struct Leaf {
+    /// Case module (cases combined with a matrix), if any.
+    module: Option<Ident>,
+    ident: Ident,
+    case: Option<usize>,
+    /// Chosen value index per matrix parameter.
+    choice: Vec<usize>,
+    names: Vec<String>,
+}
+
+/// Cases and/or a value matrix: the user's function stays as written, and a module of its
+/// name holds one test per case (per value combination).
+pub(super) fn many(
+    plan: &Plan<'_>,
+    mut func: ItemFn,
+    attrs: Attrs,
+    matrix: &[(usize, &Vec<Expr>)],
+) -> TokenStream {
+    let name = func.sig.ident.clone();
+    let is_async = func.sig.asyncness.is_some();
+    let drive = Drive {
+        is_async,
+        runtime: attrs.runtime,
+        unit: matches!(func.sig.output, syn::ReturnType::Default),
+    };
+    let value_names: Vec<Vec<String>> = matrix
+        .iter()
+        .map(|(i, values)| {
+            let texts: Vec<String> = values
+                .iter()
+                .map(|v| source_text(v.to_token_stream()))
+                .collect();
+            naming::value_names(&plan.params[*i].name, &texts)
+        })
+        .collect();
+    let combos = combinations(&value_names);
+    let mut leaves = Vec::new();
+    let case_idx: Vec<Option<usize>> = if plan.cases.is_empty() {
+        vec![None]
+    } else {
+        (0..plan.cases.len()).map(Some).collect()
+    };
+    for case in case_idx {
+        let case_name = case
+            .map(|i| naming::case_name(plan.cases[i].id.as_ref().map(|s| s.value()).as_deref(), i));
+        let span = case.map_or(name.span(), |i| plan.cases[i].attr_span);
+        for choice in &combos {
+            let combo_name: Vec<String> = choice
+                .iter()
+                .enumerate()
+                .map(|(m, &v)| value_names[m][v].clone())
+                .collect();
+            let combo_name = combo_name.join("__");
+            let (module, ident, names) = match (&case_name, matrix.is_empty()) {
+                (Some(c), true) => (None, c.clone(), vec![c.clone()]),
+                (Some(c), false) => (
+                    Some(c.clone()),
+                    combo_name.clone(),
+                    vec![c.clone(), combo_name],
+                ),
+                (None, _) => (None, combo_name.clone(), vec![combo_name]),
+            };
+            leaves.push(Leaf {
+                module: module.map(|m| Ident::new(&m, span)),
+                ident: Ident::new(&ident, span),
+                case,
+                choice: choice.clone(),
+                names,
+            });
+        }
+    }
+
+    let test = test_attr(plan, &attrs, &drive);
+    let meta = meta_static(plan, &name, is_async);
+    let p = quote!(::testrig::__private);
+    let bound_types: Vec<syn::Type> = func
+        .sig
+        .inputs
+        .iter()
+        .take(plan.bound)
+        .filter_map(|a| match a {
+            syn::FnArg::Typed(t) => Some((*t.ty).clone()),
+            syn::FnArg::Receiver(_) => None,
+        })
+        .collect();
+    let table_mode = matrix.is_empty()
+        && plan.bound > 0
+        && bound_types.len() == plan.bound
+        && bound_types.iter().all(const_type)
+        && plan.cases.iter().all(|c| c.values.iter().all(const_like));
+    // Each case's test is one call of this, so that a case costs what a hand-written
+    // `#[test]` does.
+    let (run_body, run_async) = drive.case_call(
+        quote!(__TESTRIG_META),
+        quote!(__TESTRIG_CASES),
+        quote!(__case),
+        quote!(__testrig_body),
+    );
+    let run_fn = {
+        let asyncness = run_async.then(|| quote!(async));
+        quote!(#asyncness fn __testrig_run(__case: usize) { #run_body })
+    };
+    let mut rows = Vec::new();
+    let mut arms = Vec::new();
+    let mut table = String::new();
+    let mut top = Vec::new();
+    let mut nested: Vec<(Ident, Vec<TokenStream>)> = Vec::new();
+    for (index, leaf) in leaves.iter().enumerate() {
+        let mut args = Vec::new();
+        let mut report = String::new();
+        let case = leaf.case.map(|i| &plan.cases[i]);
+        for (i, param) in plan.params.iter().enumerate() {
+            let value = if i < plan.bound {
+                Some(case.expect("bound > 0 only with cases").values[i].clone())
+            } else if let Source::Values(values) = &param.source {
+                let m = matrix.iter().position(|(j, _)| *j == i).expect("listed");
+                Some(values[leaf.choice[m]].to_token_stream())
+            } else {
+                None
+            };
+            match value {
+                Some(value) => {
+                    let text = source_text(value.to_token_stream());
+                    report += &format!("\n    {} = {text}", param_label(param));
+                    args.push(value.to_token_stream());
+                }
+                None => args.push(dep(param, is_async)),
+            }
+        }
+        let id = match case {
+            Some(c) => {
+                c.id.as_ref()
+                    .map_or_else(|| leaf.names[0].clone(), |s| s.value())
+            }
+            None => leaf.names.join("::"),
+        };
+        let line = line_of(case.map_or(name.span(), |c| c.attr_span)).unwrap_or(0);
+        let xfail = case
+            .and_then(|c| c.xfail.as_ref())
+            .map(|r| format!("x{}", r.value()))
+            .unwrap_or_default();
+        if index > 0 {
+            table.push('\x1e');
+        }
+        for (k, field) in [id, leaf.names.join("::"), line.to_string(), report, xfail]
+            .iter()
+            .enumerate()
+        {
+            if k > 0 {
+                table.push('\x1f');
+            }
+            // The separators are control characters no id or source text contains.
+            table.extend(field.chars().filter(|c| *c != '\x1e' && *c != '\x1f'));
+        }
+        let call = quote!(super::#name(#(#args),*));
+        if table_mode {
+            let values = &case.expect("table mode has cases").values;
+            rows.push(quote!((#(#values,)*)));
+        }
+        let index_lit = proc_macro2::Literal::usize_unsuffixed(index);
+        arms.push(if is_async {
+            quote!(#index_lit => #p::boxed(async move { #p::check(#call.await) }),)
+        } else if drive.unit {
+            quote!(#index_lit => #call,)
+        } else {
+            quote!(#index_lit => #p::check(#call),)
+        });
+        let up = leaf.module.as_ref().map(|_| quote!(super::));
+        let run = match run_async {
+            true => quote!(#up __testrig_run(#index_lit).await),
+            false => quote!(#up __testrig_run(#index_lit)),
+        };
+        let asyncness = run_async.then(|| quote!(async));
+        let marks = case.map(marks).unwrap_or_default();
+        let leaf_attrs = &attrs.leaf;
+        let ident = &leaf.ident;
+        match &leaf.module {
+            // Listed for the `macro_rules!` below: two tokens per case (plus its marks).
+            None => top.push(quote!(#marks #ident #index_lit)),
+            Some(m) => match nested.iter_mut().find(|(n, _)| n == m) {
+                Some((_, list)) => list.push(quote! {
+                    #test
+                    #(#leaf_attrs)*
+                    #marks
+                    #asyncness fn #ident() {
+                        #run
+                    }
+                }),
+                None => nested.push((
+                    m.clone(),
+                    vec![quote! {
+                        #test
+                        #(#leaf_attrs)*
+                        #marks
+                        #asyncness fn #ident() {
+                            #run
+                        }
+                    }],
+                )),
+            },
+        }
+    }
+    let nested = nested.into_iter().map(|(m, list)| {
+        quote! {
+            mod #m {
+                #(#list)*
+            }
+        }
+    });
+    let body = if table_mode {
+        // One call for every case: the values come from a `const` table by index.
+        let vars: Vec<Ident> = (0..plan.bound)
+            .map(|i| Ident::new(&format!("__v{i}"), Span::call_site()))
+            .collect();
+        let args = plan.params.iter().enumerate().map(|(i, param)| {
+            if i < plan.bound {
+                vars[i].to_token_stream()
+            } else {
+                dep(param, is_async)
+            }
+        });
+        let call = quote!(super::#name(#(#args),*));
+        let call = if is_async {
+            quote!(#p::boxed(async move { #p::check(#call.await) }))
+        } else if drive.unit {
+            call
+        } else {
+            quote!(#p::check(#call))
+        };
+        let ret = is_async.then(|| quote!(-> #p::BoxFuture<'_, ()>));
+        let n = rows.len();
+        quote! {
+            const __TESTRIG_VALUES: [(#(#bound_types,)*); #n] = [#(#rows),*];
+            fn __testrig_body(__r: &#p::Resolver, __case: usize) #ret {
+                let (#(#vars,)*) = #p::nth_case(__TESTRIG_VALUES, __case);
+                #call
+            }
+        }
+    } else if is_async {
+        quote! {
+            fn __testrig_body(__r: &#p::Resolver, __case: usize) -> #p::BoxFuture<'_, ()> {
+                match __case {
+                    #(#arms)*
+                    _ => ::core::unreachable!(),
+                }
+            }
+        }
+    } else {
+        quote! {
+            fn __testrig_body(__r: &#p::Resolver, __case: usize) {
+                match __case {
+                    #(#arms)*
+                    _ => {}
+                }
+            }
+        }
+    };
+    // One `macro_rules!` writes the tests: the proc macro hands over two tokens per case
+    // instead of building every test function token by token.
+    let tests = if top.is_empty() {
+        quote!()
+    } else {
+        let leaf_attrs = &attrs.leaf;
+        let asyncness = run_async.then(|| quote!(async));
+        let await_ = run_async.then(|| quote!(.await));
+        quote! {
+            macro_rules! __testrig_tests {
+                ($($(#[$mark:meta])* $name:ident $index:literal)*) => {$(
+                    #test
+                    #(#leaf_attrs)*
+                    $(#[$mark])*
+                    #asyncness fn $name() {
+                        __testrig_run($index) #await_
+                    }
+                )*};
+            }
+            __testrig_tests! { #(#top)* }
+        }
+    };
+    let Attrs { cfg, rest, .. } = attrs;
+    func.attrs = rest;
+    quote! {
+        #(#cfg)*
+        #[cfg_attr(not(test), allow(dead_code))]
+        #func
+
+        #(#cfg)*
+        #[cfg(test)]
+        #[allow(non_snake_case)]
+        mod #name {
+            #[allow(unused_imports)]
+            use super::*;
+            #meta
+            const __TESTRIG_CASES: &str = #table;
+            #body
+            #run_fn
+            #tests
+            #(#nested)*
+        }
+    }
+}
+
+/// A value that is surely a constant expression: literals, paths (constants, unit
+/// variants), negations, and tuples, arrays and references of those; no calls, macros,
+/// blocks, method calls or operators other than unary `-`. Cases whose values are all like
+/// this are stored in one `const` table instead of one call each.
+fn const_like(tokens: &TokenStream) -> bool {
+    let mut prev_ident = false;
+    for tt in tokens.clone() {
+        let ok = match &tt {
+            proc_macro2::TokenTree::Literal(_) => true,
+            proc_macro2::TokenTree::Ident(_) => true,
+            proc_macro2::TokenTree::Punct(p) => matches!(p.as_char(), '-' | ':' | '&' | ','),
+            proc_macro2::TokenTree::Group(g) => {
+                !prev_ident
+                    && matches!(
+                        g.delimiter(),
+                        proc_macro2::Delimiter::Parenthesis | proc_macro2::Delimiter::Bracket
+                    )
+                    && const_like(&g.stream())
+            }
+        };
+        if !ok {
+            return false;
+        }
+        prev_ident = matches!(tt, proc_macro2::TokenTree::Ident(_));
+    }
+    true
+}
+
+/// A parameter type that can be spelled in a `const` item.
+fn const_type(ty: &syn::Type) -> bool {
+    ty.to_token_stream().into_iter().all(|t| {
+        fn ok(t: proc_macro2::TokenTree) -> bool {
+            match t {
+                proc_macro2::TokenTree::Ident(i) => i != "impl" && i != "_",
+                proc_macro2::TokenTree::Group(g) => g.stream().into_iter().all(ok),
+                _ => true,
+            }
+        }
+        ok(t)
+    })
+}
+
+fn param_label(p: &Param) -> String {
+    if p.name.is_empty() {
+        "_".to_owned()
+    } else {
+        p.name.clone()
+    }
+}
+
+fn marks(case: &CaseAttr) -> TokenStream {
+    let mut out = TokenStream::new();
+    match &case.ignore {
+        Some(Some(reason)) => out.extend(quote!(#[ignore = #reason])),
+        Some(None) => out.extend(quote!(#[ignore])),
+        None => {}
+    }
+    match &case.should_panic {
+        Some(Some(text)) => out.extend(quote!(#[should_panic(expected = #text)])),
+        Some(None) => out.extend(quote!(#[should_panic])),
+        None => {}
+    }
+    out
+}
+
+/// Every combination of one value per matrix parameter, first parameter slowest.
+fn combinations(names: &[Vec<String>]) -> Vec<Vec<usize>> {
+    let mut out = vec![Vec::new()];
+    for values in names {
+        out = out
+            .into_iter()
+            .flat_map(|prefix| {
+                (0..values.len()).map(move |v| {
+                    let mut next = prefix.clone();
+                    next.push(v);
+                    next
+                })
+            })
+            .collect();
+    }
+    out
+}

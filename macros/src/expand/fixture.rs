@@ -1,0 +1,134 @@
+//! `#[fixture]`: the function as written, plus a type of the same name implementing the
+//! fixture traits.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote, quote_spanned};
+use syn::ReturnType;
+
+use crate::item::FnItem as ItemFn;
+
+use crate::parse::{FixtureArgs, Param, Source};
+
+pub(crate) fn expand(func: &ItemFn, args: &FixtureArgs, params: &[Param]) -> TokenStream {
+    let name = &func.sig.ident;
+    let name_str = name.to_string();
+    let vis = &func.vis;
+    let out = match &func.sig.output {
+        ReturnType::Default => quote!(()),
+        ReturnType::Type(_, ty) => quote!(#ty),
+    };
+    let is_async = func.sig.asyncness.is_some();
+    let p = quote!(::testrig::__private);
+
+    let scope = if args.session {
+        quote!()
+    } else {
+        quote!(impl #p::FunctionScope for #name {})
+    };
+
+    let build = if is_async {
+        let deps = params.iter().map(|d| dep(d, true));
+        let body = if args.session {
+            if cfg!(feature = "tokio") {
+                quote! {
+                    static CELL: #p::AsyncSessionCell<#out> = #p::AsyncSessionCell::new();
+                    #p::boxed(async move { #p::Held::Shared(CELL.get_or_init(#name).await) })
+                }
+            } else {
+                quote!(::core::compile_error!(
+                    "async session fixtures need testrig's feature `tokio`: enable it in Cargo.toml"
+                ))
+            }
+        } else {
+            quote!(#p::boxed(async move { #p::Held::Own(#name(#(#deps),*).await) }))
+        };
+        quote! {
+            impl #p::AsyncFixture for #name {
+                fn build_async(__r: &#p::Resolver) -> #p::BoxFuture<'_, #p::Held<#out>> {
+                    #body
+                }
+            }
+        }
+    } else {
+        let deps = params.iter().map(|d| dep(d, false));
+        let body = if args.session {
+            quote! {
+                static CELL: #p::SessionCell<#out> = #p::SessionCell::new();
+                #p::Held::Shared(CELL.get_or_init(|| #name(#(#deps),*)))
+            }
+        } else {
+            quote!(#p::Held::Own(#name(#(#deps),*)))
+        };
+        quote! {
+            impl #p::SyncFixture for #name {
+                fn build(__r: &#p::Resolver) -> #p::Held<#out> {
+                    #body
+                }
+            }
+            impl #p::AsyncFixture for #name {
+                fn build_async(__r: &#p::Resolver) -> #p::BoxFuture<'_, #p::Held<#out>> {
+                    #p::ready(<Self as #p::SyncFixture>::build(__r))
+                }
+            }
+        }
+    };
+
+    let autouse = args.autouse.map(|_| {
+        let register = format_ident!("__testrig_register_{}", name);
+        quote! {
+            const _: () = {
+                #[used]
+                #[cfg_attr(
+                    any(
+                        target_os = "linux", target_os = "android", target_os = "freebsd",
+                        target_os = "netbsd", target_os = "openbsd", target_os = "dragonfly",
+                        target_os = "illumos", target_os = "solaris"
+                    ),
+                    unsafe(link_section = ".init_array")
+                )]
+                #[cfg_attr(target_vendor = "apple", unsafe(link_section = "__DATA,__mod_init_func"))]
+                #[cfg_attr(windows, unsafe(link_section = ".CRT$XCU"))]
+                static REGISTER: extern "C" fn() = {
+                    extern "C" fn #register() {
+                        #p::register_autouse(#p::Autouse {
+                            path: ::core::concat!(::core::module_path!(), "::", #name_str),
+                            hold: #p::hold::<#name>,
+                        });
+                    }
+                    #register
+                };
+            };
+        }
+    });
+
+    quote! {
+        #func
+
+        #[allow(non_camel_case_types)]
+        #[doc(hidden)]
+        #vis struct #name {}
+
+        impl #p::Fixture for #name {
+            type Output = #out;
+            const NAME: &'static str = #name_str;
+        }
+        #scope
+        #build
+        #autouse
+    }
+}
+
+/// The expression that resolves one dependency, spanned at the parameter so that a wrong
+/// fixture (unknown, async in sync code, session by value) is reported there.
+pub(crate) fn dep(param: &Param, is_async: bool) -> TokenStream {
+    let Source::Fixture { path, by_ref } = &param.source else {
+        return quote!(());
+    };
+    let span = param.span;
+    match (is_async, by_ref) {
+        (false, false) => quote_spanned!(span=> __r.take::<#path>()),
+        (false, true) => quote_spanned!(span=> __r.get::<#path>()),
+        (true, false) => quote_spanned!(span=> __r.take_async::<#path>().await),
+        (true, true) => quote_spanned!(span=> __r.get_async::<#path>().await),
+    }
+}

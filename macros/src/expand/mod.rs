@@ -1,0 +1,5 @@
+//! Code generation, one file per macro. No checks here: `valid.rs` ran before.
+
+mod cases;
+pub(crate) mod fixture;
+pub(crate) mod test;

@@ -1,0 +1,256 @@
+//! `#[testrig::test]` and `#[fixture_use]`: thin `#[test]` functions that hand the user's
+//! function, as a plain `fn` pointer, to testrig's runner. Everything else (set-up,
+//! teardown, leak check, xfail, case report) lives once in the runtime crate.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{ToTokens, quote, quote_spanned};
+use syn::{Attribute, Expr, Ident, Path};
+
+use crate::item::FnItem as ItemFn;
+
+use crate::expand::fixture::dep;
+use crate::parse::{CaseAttr, Param, Source, is_runtime_attr, is_test_attr};
+use crate::symbol::{IGNORE, SHOULD_PANIC};
+
+/// What to generate for one test function.
+pub(crate) struct Plan<'a> {
+    /// The user's function, testrig's attributes removed.
+    pub(crate) func: ItemFn,
+    pub(crate) params: &'a [Param],
+    /// How many leading parameters `#[case]` binds.
+    pub(crate) bound: usize,
+    pub(crate) cases: &'a [CaseAttr],
+    pub(crate) uses: &'a [Path],
+    pub(crate) autouse: bool,
+    /// `#[fixture_use]` alone never adds `#[test]` (the item has its own, or had it).
+    pub(crate) add_test_attr: bool,
+}
+
+pub(super) struct Attrs {
+    /// Go on each generated test function.
+    pub(super) leaf: Vec<Attribute>,
+    /// `#[cfg]`: on everything generated.
+    pub(super) cfg: Vec<Attribute>,
+    /// Stay on the user's function.
+    pub(super) rest: Vec<Attribute>,
+    pub(super) has_test: bool,
+    pub(super) runtime: bool,
+}
+
+fn split_attrs(attrs: Vec<Attribute>) -> Attrs {
+    let mut out = Attrs {
+        leaf: Vec::new(),
+        cfg: Vec::new(),
+        rest: Vec::new(),
+        has_test: false,
+        runtime: false,
+    };
+    for attr in attrs {
+        if is_test_attr(&attr) {
+            out.has_test = true;
+            out.runtime |= is_runtime_attr(&attr);
+            out.leaf.push(attr);
+        } else if attr.path().is_ident(SHOULD_PANIC)
+            || attr.path().is_ident(IGNORE)
+            || attr.path().is_ident("rustc_test_marker")
+        {
+            out.leaf.push(attr);
+        } else if attr.path().is_ident("cfg") {
+            out.cfg.push(attr);
+        } else {
+            out.rest.push(attr);
+        }
+    }
+    out
+}
+
+pub(crate) fn expand(plan: Plan<'_>) -> TokenStream {
+    let mut func = plan.func.clone();
+    let attrs = split_attrs(std::mem::take(&mut func.attrs));
+    let matrix: Vec<(usize, &Vec<Expr>)> = plan
+        .params
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| match &p.source {
+            Source::Values(v) => Some((i, v)),
+            _ => None,
+        })
+        .collect();
+    if plan.cases.is_empty() && matrix.is_empty() {
+        single(&plan, func, attrs)
+    } else {
+        super::cases::many(&plan, func, attrs, &matrix)
+    }
+}
+
+/// How a leaf test drives the user's function.
+pub(super) struct Drive {
+    pub(super) is_async: bool,
+    pub(super) runtime: bool,
+    /// The user's function returns `()`: call it directly, no `check(...)` to type-check.
+    pub(super) unit: bool,
+}
+
+impl Drive {
+    /// The runner call of a test without cases, and whether the test fn is `async`.
+    fn call(&self, call: TokenStream) -> (TokenStream, bool) {
+        let p = quote!(::testrig::__private);
+        if !self.is_async {
+            let call = if self.unit {
+                call
+            } else {
+                quote!(#p::check(#call))
+            };
+            // A nested `fn` rather than a closure: the same plain `fn(&Resolver)` pointer,
+            // without a closure type and its fn-pointer shim to compile.
+            return (
+                quote! {
+                    fn __testrig_body(__r: &#p::Resolver) { #call }
+                    #p::run(&__TESTRIG_META, __testrig_body)
+                },
+                false,
+            );
+        }
+        let body = quote!(|__r| #p::boxed(async move { #p::check(#call.await) }));
+        self.drive(
+            quote!(#p::run_async(&__TESTRIG_META, #body)),
+            quote!(#p::run_blocking(&__TESTRIG_META, #body)),
+        )
+    }
+
+    /// The runner call of case `index`: the test's one body fn, told which case to run.
+    pub(super) fn case_call(
+        &self,
+        meta: TokenStream,
+        table: TokenStream,
+        index: TokenStream,
+        body: TokenStream,
+    ) -> (TokenStream, bool) {
+        let p = quote!(::testrig::__private);
+        if !self.is_async {
+            return (quote!(#p::run_case(&#meta, #table, #index, #body)), false);
+        }
+        self.drive(
+            quote!(#p::run_case_async(&#meta, #table, #index, #body)),
+            quote!(#p::run_case_blocking(&#meta, #table, #index, #body)),
+        )
+    }
+
+    fn drive(&self, future: TokenStream, blocking: TokenStream) -> (TokenStream, bool) {
+        if self.runtime {
+            (quote!(#future.await), true)
+        } else if cfg!(feature = "tokio") {
+            (blocking, false)
+        } else {
+            (
+                quote!(::core::compile_error!(
+                    "an async test needs a runtime: add `#[tokio::test]` below `#[testrig::test]`, \
+                     or enable testrig's feature `tokio`"
+                )),
+                false,
+            )
+        }
+    }
+}
+
+pub(super) fn meta_static(plan: &Plan<'_>, name: &Ident, is_async: bool) -> TokenStream {
+    let p = quote!(::testrig::__private);
+    let name_str = name.to_string();
+    let uses = plan.uses.iter().map(|u| {
+        let span = u
+            .segments
+            .last()
+            .map_or(Span::call_site(), |s| s.ident.span());
+        if is_async {
+            quote_spanned!(span=> #p::Use::of_async::<#u>())
+        } else {
+            quote_spanned!(span=> #p::Use::of::<#u>())
+        }
+    });
+    let autouse = plan.autouse;
+    quote! {
+        static __TESTRIG_META: #p::TestMeta = #p::TestMeta {
+            name: #name_str,
+            module: ::core::module_path!(),
+            file: ::core::file!(),
+            uses: &[#(#uses),*],
+            autouse: #autouse,
+        };
+    }
+}
+
+pub(super) fn test_attr(plan: &Plan<'_>, attrs: &Attrs, drive: &Drive) -> TokenStream {
+    if plan.add_test_attr && !attrs.has_test && !(drive.is_async && drive.runtime) {
+        quote!(#[::core::prelude::v1::test])
+    } else {
+        quote!()
+    }
+}
+
+/// A test without cases: the user's function nested inside a test function of its name.
+fn single(plan: &Plan<'_>, mut func: ItemFn, attrs: Attrs) -> TokenStream {
+    let name = func.sig.ident.clone();
+    let vis = func.vis.clone();
+    let is_async = func.sig.asyncness.is_some();
+    let drive = Drive {
+        is_async,
+        runtime: attrs.runtime,
+        unit: matches!(func.sig.output, syn::ReturnType::Default),
+    };
+    let strategies: Vec<&Expr> = plan
+        .params
+        .iter()
+        .filter_map(|p| match &p.source {
+            Source::Strategy(e) => Some(e),
+            _ => None,
+        })
+        .collect();
+    let (run, leaf_async) = if strategies.is_empty() {
+        let args = plan.params.iter().map(|p| dep(p, is_async));
+        drive.call(quote!(#name(#(#args),*)))
+    } else {
+        // A property test: proptest draws the strategy parameters, fixtures come as usual.
+        let p = quote!(::testrig::__private);
+        let mut vars = Vec::new();
+        let args: Vec<TokenStream> = plan
+            .params
+            .iter()
+            .map(|param| match &param.source {
+                Source::Strategy(_) => {
+                    let v = Ident::new(&format!("__s{}", vars.len()), Span::call_site());
+                    vars.push(v.clone());
+                    v.to_token_stream()
+                }
+                _ => dep(param, false),
+            })
+            .collect();
+        let call = quote!(#p::check(#name(#(#args),*)));
+        (
+            quote! {
+                fn __testrig_body(__r: &#p::Resolver) {
+                    #p::proptest(::core::file!(), (#(#strategies,)*), |(#(#vars,)*)| #call)
+                }
+                #p::run(&__TESTRIG_META, __testrig_body)
+            },
+            false,
+        )
+    };
+    let meta = meta_static(plan, &name, is_async);
+    let test = test_attr(plan, &attrs, &drive);
+    let asyncness = leaf_async.then(|| quote!(async));
+    let Attrs {
+        leaf, cfg, rest, ..
+    } = attrs;
+    func.attrs = rest;
+    func.vis = syn::Visibility::Inherited;
+    quote! {
+        #(#cfg)*
+        #test
+        #(#leaf)*
+        #vis #asyncness fn #name() {
+            #func
+            #meta
+            #run
+        }
+    }
+}

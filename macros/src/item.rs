@@ -1,0 +1,132 @@
+//! A function item parsed only as far as the macros need: attributes, visibility and
+//! signature. The body stays an opaque `{ ... }` group: parsing every statement of every
+//! test would cost compile time and tell the macros nothing.
+
+use proc_macro2::{Delimiter, Group, Span, TokenStream, TokenTree};
+use quote::{ToTokens, TokenStreamExt};
+use syn::parse::{Parse, ParseStream};
+use syn::{Attribute, Signature, Visibility};
+
+#[derive(Clone)]
+pub(crate) struct FnItem {
+    pub(crate) attrs: Vec<Attribute>,
+    pub(crate) vis: Visibility,
+    pub(crate) sig: Signature,
+    pub(crate) block: Group,
+}
+
+/// A `#[case(...)]` attribute taken off before syn sees the function: the span of `case`
+/// and the tokens between the parentheses.
+pub(crate) struct RawCase {
+    pub(crate) span: Span,
+    pub(crate) tokens: TokenStream,
+}
+
+impl FnItem {
+    /// Parses `tokens` as a function without letting syn walk the body: the last token tree
+    /// is taken off first (syn's buffer would otherwise visit every token of it).
+    pub(crate) fn from_tokens(tokens: TokenStream) -> syn::Result<FnItem> {
+        Self::parse_split(tokens.into_iter().collect())
+    }
+
+    /// [`from_tokens`](Self::from_tokens), taking the `#[case(...)]` attributes off first:
+    /// a thousand cases need not go through syn's attribute parser.
+    pub(crate) fn from_tokens_with_cases(
+        tokens: TokenStream,
+    ) -> syn::Result<(FnItem, Vec<RawCase>)> {
+        let mut trees: Vec<TokenTree> = Vec::new();
+        let mut cases = Vec::new();
+        let mut iter = tokens.into_iter().peekable();
+        while let Some(tt) = iter.next() {
+            if let TokenTree::Punct(p) = &tt
+                && p.as_char() == '#'
+                && let Some(TokenTree::Group(g)) = iter.peek()
+                && g.delimiter() == Delimiter::Bracket
+                && let Some(case) = raw_case(g)
+            {
+                cases.push(case);
+                iter.next();
+                continue;
+            }
+            trees.push(tt);
+        }
+        Ok((Self::parse_split(trees)?, cases))
+    }
+
+    fn parse_split(mut trees: Vec<TokenTree>) -> syn::Result<FnItem> {
+        let block = match trees.pop() {
+            Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Brace => g,
+            Some(other) => {
+                return Err(syn::Error::new(
+                    other.span(),
+                    "expected a function body `{ ... }`",
+                ));
+            }
+            None => return Err(syn::Error::new(Span::call_site(), "expected a function")),
+        };
+        let head: TokenStream = trees.into_iter().collect();
+        let (attrs, vis, sig) = syn::parse::Parser::parse2(
+            |input: ParseStream<'_>| {
+                let attrs = input.call(Attribute::parse_outer)?;
+                let vis: Visibility = input.parse()?;
+                let sig: Signature = input.parse()?;
+                Ok((attrs, vis, sig))
+            },
+            head,
+        )?;
+        Ok(FnItem {
+            attrs,
+            vis,
+            sig,
+            block,
+        })
+    }
+}
+
+impl Parse for FnItem {
+    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
+        let attrs = input.call(Attribute::parse_outer)?;
+        let vis = input.parse()?;
+        let sig: Signature = input.parse()?;
+        let block: Group = input.parse()?;
+        if block.delimiter() != Delimiter::Brace {
+            return Err(syn::Error::new(
+                block.span(),
+                "expected the function body `{ ... }`",
+            ));
+        }
+        Ok(FnItem {
+            attrs,
+            vis,
+            sig,
+            block,
+        })
+    }
+}
+
+impl ToTokens for FnItem {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        tokens.append_all(&self.attrs);
+        self.vis.to_tokens(tokens);
+        self.sig.to_tokens(tokens);
+        self.block.to_tokens(tokens);
+    }
+}
+
+/// `case(...)` inside `#[...]`.
+fn raw_case(attr: &Group) -> Option<RawCase> {
+    let mut iter = attr.stream().into_iter();
+    let name = match iter.next()? {
+        TokenTree::Ident(i) if i == "case" => i,
+        _ => return None,
+    };
+    match (iter.next()?, iter.next()) {
+        (TokenTree::Group(args), None) if args.delimiter() == Delimiter::Parenthesis => {
+            Some(RawCase {
+                span: name.span(),
+                tokens: args.stream(),
+            })
+        }
+        _ => None,
+    }
+}

@@ -1,0 +1,407 @@
+//! Attribute arguments and the parts of a function the macros work with. Parsing keeps the
+//! user's tokens (for spans); checks that need the whole item live in `valid.rs`.
+
+use proc_macro2::{Ident, Spacing, Span, TokenStream, TokenTree};
+use quote::ToTokens;
+use syn::parse::Parser;
+use syn::punctuated::Punctuated;
+use syn::spanned::Spanned;
+use syn::{Attribute, Expr, FnArg, LitStr, Meta, Pat, Path, Token, Type};
+
+use crate::item::FnItem as ItemFn;
+
+use crate::ctxt::Ctxt;
+use crate::symbol::*;
+
+/// `#[fixture(scope = "session", autouse)]`
+#[derive(Default)]
+pub(crate) struct FixtureArgs {
+    pub(crate) session: bool,
+    pub(crate) autouse: Option<Span>,
+}
+
+pub(crate) fn fixture_args(args: TokenStream, cx: &mut Ctxt) -> FixtureArgs {
+    let mut out = FixtureArgs::default();
+    for meta in metas(args, cx) {
+        let path = meta.path();
+        if path.is_ident(SCOPE) {
+            match &meta {
+                Meta::NameValue(nv) => match lit_str(&nv.value) {
+                    Some(s) if s.value() == SESSION => out.session = true,
+                    Some(s) if s.value() == FUNCTION => {}
+                    _ => cx.error_at(
+                        &nv.value,
+                        "unknown scope; expected `scope = \"session\"` or `scope = \"function\"`",
+                    ),
+                },
+                _ => cx.error_at(&meta, "write the scope as `scope = \"session\"`"),
+            }
+        } else if path.is_ident(AUTOUSE) {
+            match &meta {
+                Meta::Path(p) => out.autouse = Some(p.span()),
+                _ => cx.error_at(
+                    &meta,
+                    "`autouse` takes no value; write `#[fixture(autouse)]`",
+                ),
+            }
+        } else {
+            cx.error_at(
+                path,
+                format!(
+                    "unknown fixture option `{}`; expected `scope = \"session\"` or `autouse`",
+                    path_text(path)
+                ),
+            );
+        }
+    }
+    out
+}
+
+/// `#[testrig::test(no_autouse)]`
+#[derive(Default)]
+pub(crate) struct TestArgs {
+    pub(crate) no_autouse: bool,
+}
+
+pub(crate) fn test_args(args: TokenStream, cx: &mut Ctxt) -> TestArgs {
+    let mut out = TestArgs::default();
+    for meta in metas(args, cx) {
+        match &meta {
+            Meta::Path(p) if p.is_ident(NO_AUTOUSE) => out.no_autouse = true,
+            _ => cx.error_at(
+                meta.path(),
+                format!(
+                    "unknown test option `{}`; the only option is `no_autouse`",
+                    path_text(meta.path())
+                ),
+            ),
+        }
+    }
+    out
+}
+
+fn metas(args: TokenStream, cx: &mut Ctxt) -> Vec<Meta> {
+    match Punctuated::<Meta, Token![,]>::parse_terminated.parse2(args) {
+        Ok(list) => list.into_iter().collect(),
+        Err(e) => {
+            cx.push(e);
+            Vec::new()
+        }
+    }
+}
+
+/// `#[fixture_use(a, b, path::to::c)]`
+pub(crate) fn use_list(args: TokenStream, cx: &mut Ctxt) -> Vec<Path> {
+    match Punctuated::<Path, Token![,]>::parse_terminated.parse2(args) {
+        Ok(list) => list.into_iter().collect(),
+        Err(e) => {
+            cx.push(e);
+            Vec::new()
+        }
+    }
+}
+
+pub(crate) fn lit_str(e: &Expr) -> Option<&LitStr> {
+    match e {
+        Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(s),
+            ..
+        }) => Some(s),
+        _ => None,
+    }
+}
+
+pub(crate) fn path_text(p: &Path) -> String {
+    p.segments
+        .iter()
+        .map(|s| s.ident.to_string())
+        .collect::<Vec<_>>()
+        .join("::")
+}
+
+pub(crate) fn last_ident(p: &Path) -> String {
+    p.segments
+        .last()
+        .map(|s| s.ident.to_string())
+        .unwrap_or_default()
+}
+
+/// How a parameter gets its value.
+pub(crate) enum Source {
+    /// A fixture, by path; `by_ref` for `&T` parameters.
+    Fixture { path: Path, by_ref: bool },
+    /// `#[values(a, b, c)]`: one test per value (a matrix with the other such parameters).
+    Values(Vec<Expr>),
+    /// `#[strategy(expr)]`: a proptest strategy (feature `proptest`).
+    Strategy(Expr),
+}
+
+pub(crate) struct Param {
+    pub(crate) name: String,
+    pub(crate) span: Span,
+    pub(crate) source: Source,
+}
+
+/// Reads the function's parameters and strips testrig's parameter attributes from `func`.
+/// `by_position` says how many leading parameters are bound by `#[case]` values: those are
+/// returned with a placeholder source and must carry no attribute.
+pub(crate) fn params(func: &mut ItemFn, cx: &mut Ctxt) -> Vec<Param> {
+    let mut out = Vec::new();
+    for arg in func.sig.inputs.iter_mut() {
+        let typed = match arg {
+            FnArg::Receiver(r) => {
+                cx.error_at(
+                    &*r,
+                    "a fixture or test cannot take `self`; write a free function",
+                );
+                continue;
+            }
+            FnArg::Typed(t) => t,
+        };
+        let mut from = None;
+        let mut values = None;
+        let mut strategy = None;
+        let mut kept = Vec::new();
+        for attr in typed.attrs.drain(..) {
+            if attr.path().is_ident(FROM) {
+                match attr.parse_args::<Path>() {
+                    Ok(p) => from = Some(p),
+                    Err(e) => cx.push(e),
+                }
+            } else if attr.path().is_ident(VALUES) {
+                match attr.parse_args_with(Punctuated::<Expr, Token![,]>::parse_terminated) {
+                    Ok(list) if list.is_empty() => {
+                        cx.error_at(&attr, "`#[values()]` needs at least one value")
+                    }
+                    Ok(list) => values = Some(list.into_iter().collect::<Vec<_>>()),
+                    Err(e) => cx.push(e),
+                }
+            } else if attr.path().is_ident(STRATEGY) {
+                match attr.parse_args::<Expr>() {
+                    Ok(e) => strategy = Some(e),
+                    Err(e) => cx.push(e),
+                }
+            } else if attr.path().is_ident(CASE) {
+                // rstest's `#[case] x: T` marker: accepted and dropped, cases bind by position.
+            } else {
+                kept.push(attr);
+            }
+        }
+        typed.attrs = kept;
+        let name = match &*typed.pat {
+            Pat::Ident(p) => p.ident.to_string(),
+            _ => String::new(),
+        };
+        let span = typed.pat.span();
+        let ty = (*typed.ty).clone();
+        let source = if let Some(v) = values {
+            Source::Values(v)
+        } else if let Some(s) = strategy {
+            Source::Strategy(s)
+        } else {
+            let by_ref = matches!(ty, Type::Reference(_));
+            let path = match from {
+                Some(p) => p,
+                None => {
+                    let bare = name
+                        .strip_prefix('_')
+                        .filter(|s| !s.is_empty())
+                        .unwrap_or(&name);
+                    if bare.is_empty() {
+                        syn::parse_quote_spanned!(span=> __testrig_no_name)
+                    } else {
+                        Path::from(syn::Ident::new(bare, span))
+                    }
+                }
+            };
+            if let Type::Reference(r) = &ty
+                && r.mutability.is_some()
+            {
+                cx.error_at(
+                    r,
+                    "fixtures are shared, not lent mutably; take `&T`, or `T` for an instance of \
+                     your own",
+                );
+            }
+            Source::Fixture { path, by_ref }
+        };
+        out.push(Param { name, span, source });
+    }
+    out
+}
+
+/// One `#[case(...)]`. Values are kept as the user's tokens.
+pub(crate) struct CaseAttr {
+    pub(crate) attr_span: Span,
+    pub(crate) values: Vec<TokenStream>,
+    pub(crate) id: Option<LitStr>,
+    pub(crate) ignore: Option<Option<LitStr>>,
+    pub(crate) should_panic: Option<Option<LitStr>>,
+    pub(crate) xfail: Option<LitStr>,
+}
+
+/// Splits a case's tokens at top-level commas. Commas inside `(...)`, `[...]` and `{...}`
+/// are nested in groups already; closures (`|a, b|`) and generic arguments (`<A, B>`) put
+/// commas at the top level too, so a case containing `|` or `<` is parsed by syn instead.
+/// Parsing every case value as a full expression would cost compile time for nothing.
+fn split_values(tokens: TokenStream) -> Option<Vec<TokenStream>> {
+    let mut out = Vec::new();
+    let mut current = Vec::new();
+    for tt in tokens {
+        match &tt {
+            TokenTree::Punct(p) if p.as_char() == ',' => {
+                out.push(current.drain(..).collect());
+            }
+            TokenTree::Punct(p) if p.as_char() == '|' || p.as_char() == '<' => return None,
+            _ => current.push(tt),
+        }
+    }
+    if !current.is_empty() {
+        out.push(current.into_iter().collect());
+    }
+    Some(out)
+}
+
+fn syn_values(tokens: TokenStream, cx: &mut Ctxt) -> Vec<TokenStream> {
+    match Punctuated::<Expr, Token![,]>::parse_terminated.parse2(tokens) {
+        Ok(list) => list.into_iter().map(|e| e.to_token_stream()).collect(),
+        Err(e) => {
+            cx.push(e);
+            Vec::new()
+        }
+    }
+}
+
+/// `ident = rest` (a single `=`, not `==`), for case options.
+fn key_value(chunk: &TokenStream) -> Option<(Ident, TokenStream)> {
+    let mut iter = chunk.clone().into_iter();
+    let key = match iter.next()? {
+        TokenTree::Ident(i) => i,
+        _ => return None,
+    };
+    match iter.next()? {
+        TokenTree::Punct(p) if p.as_char() == '=' && p.spacing() == Spacing::Alone => {}
+        _ => return None,
+    }
+    Some((key, iter.collect()))
+}
+
+/// A lone string literal, without building a syn parse buffer for one token.
+fn lit_str_tokens(tokens: &TokenStream) -> Option<LitStr> {
+    let mut iter = tokens.clone().into_iter();
+    match (iter.next(), iter.next()) {
+        (Some(TokenTree::Literal(l)), None) => match syn::Lit::new(l) {
+            syn::Lit::Str(s) => Some(s),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+fn bare_ident(chunk: &TokenStream) -> Option<Ident> {
+    let mut iter = chunk.clone().into_iter();
+    match (iter.next(), iter.next()) {
+        (Some(TokenTree::Ident(i)), None) => Some(i),
+        _ => None,
+    }
+}
+
+pub(crate) fn case(attr: &Attribute, cx: &mut Ctxt) -> CaseAttr {
+    let tokens = match &attr.meta {
+        Meta::List(l) => l.tokens.clone(),
+        _ => TokenStream::new(),
+    };
+    case_tokens(attr.path().span(), tokens, cx)
+}
+
+/// A case from its tokens (the part between the parentheses); `span` is that of `case`.
+pub(crate) fn case_tokens(span: Span, tokens: TokenStream, cx: &mut Ctxt) -> CaseAttr {
+    let mut out = CaseAttr {
+        attr_span: span,
+        values: Vec::new(),
+        id: None,
+        ignore: None,
+        should_panic: None,
+        xfail: None,
+    };
+    let chunks = match split_values(tokens.clone()) {
+        Some(chunks) => chunks,
+        None => syn_values(tokens, cx),
+    };
+    let mut in_marks = false;
+    for chunk in chunks {
+        if let Some((key, value)) = key_value(&chunk) {
+            in_marks = true;
+            let k = key.to_string();
+            let lit = lit_str_tokens(&value);
+            let need_str = |cx: &mut Ctxt, what: &str| {
+                cx.error_at(
+                    &value,
+                    format!("`{what}` takes a string literal, e.g. `{what} = \"...\"`"),
+                )
+            };
+            match (k.as_str(), lit) {
+                (ID, Some(v)) => out.id = Some(v),
+                (IGNORE, Some(v)) => out.ignore = Some(Some(v)),
+                (SHOULD_PANIC, Some(v)) => out.should_panic = Some(Some(v)),
+                (XFAIL, Some(v)) => out.xfail = Some(v),
+                (ID | IGNORE | SHOULD_PANIC | XFAIL, None) => need_str(cx, &k),
+                _ => cx.error_at(
+                    &key,
+                    format!(
+                        "unknown case option `{k}`; expected `id`, `ignore`, `should_panic` or \
+                         `xfail`"
+                    ),
+                ),
+            }
+            continue;
+        }
+        match bare_ident(&chunk).map(|i| (i.to_string(), i)) {
+            Some((k, _)) if k == IGNORE => {
+                in_marks = true;
+                out.ignore = Some(None);
+            }
+            Some((k, _)) if k == SHOULD_PANIC => {
+                in_marks = true;
+                out.should_panic = Some(None);
+            }
+            Some((k, i)) if k == XFAIL => {
+                in_marks = true;
+                cx.error_at(&i, "`xfail` needs a reason: `xfail = \"why it fails\"`");
+            }
+            _ if in_marks => cx.error_at(
+                &chunk,
+                "case values come first; put this value before `id` and the marks",
+            ),
+            _ => out.values.push(chunk),
+        }
+    }
+    out
+}
+
+/// Attributes that make a function a test (`#[test]`, `#[tokio::test]`, ...).
+pub(crate) fn is_test_attr(attr: &Attribute) -> bool {
+    let p = attr.path();
+    last_ident(p) == "test" && !is_testrig_test(p)
+}
+
+/// Test attributes that also drive a future (`#[tokio::test]`, `#[async_std::test]`, ...):
+/// any `...::test` path other than the built-in one.
+pub(crate) fn is_runtime_attr(attr: &Attribute) -> bool {
+    let p = attr.path();
+    if !is_test_attr(attr) || p.segments.len() < 2 {
+        return false;
+    }
+    let first = p.segments[0].ident.to_string();
+    !matches!(first.as_str(), "core" | "std")
+}
+
+pub(crate) fn is_testrig_test(p: &Path) -> bool {
+    p.segments.len() >= 2
+        && last_ident(p) == "test"
+        && p.segments[p.segments.len() - 2].ident == "testrig"
+}
+
+pub(crate) fn is_fixture_use(p: &Path) -> bool {
+    last_ident(p) == FIXTURE_USE
+}

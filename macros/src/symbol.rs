@@ -1,0 +1,18 @@
+//! Attribute names and keys the macros understand.
+
+pub(crate) const SCOPE: &str = "scope";
+pub(crate) const AUTOUSE: &str = "autouse";
+pub(crate) const NO_AUTOUSE: &str = "no_autouse";
+pub(crate) const SESSION: &str = "session";
+pub(crate) const FUNCTION: &str = "function";
+
+pub(crate) const CASE: &str = "case";
+pub(crate) const FIXTURE_USE: &str = "fixture_use";
+pub(crate) const FROM: &str = "from";
+pub(crate) const VALUES: &str = "values";
+pub(crate) const STRATEGY: &str = "strategy";
+
+pub(crate) const ID: &str = "id";
+pub(crate) const IGNORE: &str = "ignore";
+pub(crate) const SHOULD_PANIC: &str = "should_panic";
+pub(crate) const XFAIL: &str = "xfail";

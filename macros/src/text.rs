@@ -1,0 +1,78 @@
+//! The source text of an expression, as the user wrote it (for failure reports).
+
+use proc_macro2::{Delimiter, Span, TokenStream, TokenTree};
+
+/// `expr` as written, whitespace collapsed to single spaces. Inside a macro invocation the
+/// token positions tell where the user put spaces; elsewhere (unit tests) tokens are joined
+/// by `TokenStream`'s own printer.
+pub(crate) fn source_text(tokens: TokenStream) -> String {
+    if !proc_macro::is_available() {
+        return tokens.to_string();
+    }
+    // One token (most case values): its own text, no positions needed.
+    let mut iter = tokens.clone().into_iter();
+    if let (Some(tt), None) = (iter.next(), iter.next())
+        && !matches!(tt, TokenTree::Group(_))
+    {
+        return tt.to_string();
+    }
+    let mut pieces = Vec::new();
+    flatten(tokens, &mut pieces);
+    let mut out = String::new();
+    let mut last_end: Option<(usize, usize)> = None;
+    for (text, start, end) in pieces {
+        if let Some(prev) = last_end
+            && start != prev
+        {
+            out.push(' ');
+        }
+        out += &text;
+        last_end = Some(end);
+    }
+    out
+}
+
+type Pos = (usize, usize);
+
+fn pos(span: Span) -> (Pos, Pos) {
+    let s = span.unwrap();
+    let (a, b) = (s.start(), s.end());
+    ((a.line(), a.column()), (b.line(), b.column()))
+}
+
+fn flatten(tokens: TokenStream, out: &mut Vec<(String, Pos, Pos)>) {
+    for tt in tokens {
+        match tt {
+            TokenTree::Group(g) => {
+                let (open, close) = match g.delimiter() {
+                    Delimiter::Parenthesis => ("(", ")"),
+                    Delimiter::Brace => ("{", "}"),
+                    Delimiter::Bracket => ("[", "]"),
+                    Delimiter::None => ("", ""),
+                };
+                if open.is_empty() {
+                    flatten(g.stream(), out);
+                    continue;
+                }
+                // A group rebuilt by syn has the whole group's span on both delimiters, so
+                // place them from the outer span: one column at each end.
+                let (start, end) = pos(g.span());
+                out.push((open.to_owned(), start, (start.0, start.1 + 1)));
+                flatten(g.stream(), out);
+                out.push((close.to_owned(), (end.0, end.1.saturating_sub(1)), end));
+            }
+            other => {
+                let (s, e) = pos(other.span());
+                out.push((other.to_string(), s, e));
+            }
+        }
+    }
+}
+
+/// The 1-based line where `span` starts (inside a macro invocation), else `None`.
+pub(crate) fn line_of(span: Span) -> Option<u32> {
+    if !proc_macro::is_available() {
+        return None;
+    }
+    u32::try_from(span.unwrap().start().line()).ok()
+}

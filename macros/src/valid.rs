@@ -1,0 +1,175 @@
+//! Every check on a parsed item, each error spanned at the narrowest wrong token. Checks run
+//! before any code is generated and report all problems of an item together.
+
+use std::collections::HashMap;
+
+use crate::item::FnItem as ItemFn;
+use quote::ToTokens;
+
+use crate::ctxt::Ctxt;
+use crate::naming;
+use crate::parse::{CaseAttr, FixtureArgs, Param, Source, path_text};
+
+pub(crate) fn fixture(func: &ItemFn, args: &FixtureArgs, params: &[Param], cx: &mut Ctxt) {
+    generics(func, cx);
+    let is_async = func.sig.asyncness.is_some();
+    if let (Some(span), true) = (args.autouse, is_async) {
+        cx.error(
+            span,
+            "an `autouse` fixture must be sync: it is set up for sync tests too; make it a plain \
+             `fn`",
+        );
+    }
+    if is_async && args.session && !params.is_empty() {
+        cx.error_at(
+            &func.sig.inputs,
+            "an async session fixture takes no parameters: it is built on testrig's session \
+             runtime, apart from any test",
+        );
+    }
+    for p in params {
+        fixture_param(p, cx);
+        if let Source::Values(_) | Source::Strategy(_) = p.source {
+            cx.error(
+                p.span,
+                "`#[values]` and `#[strategy]` belong on test parameters, not on fixtures",
+            );
+        }
+    }
+}
+
+fn generics(func: &ItemFn, cx: &mut Ctxt) {
+    if !func.sig.generics.params.is_empty() {
+        cx.error_at(
+            &func.sig.generics,
+            "fixtures and tests cannot be generic; name concrete types",
+        );
+    }
+}
+
+fn fixture_param(p: &Param, cx: &mut Ctxt) {
+    if p.name.is_empty()
+        && let Source::Fixture { .. } = p.source
+    {
+        cx.error(
+            p.span,
+            "a fixture parameter must be a plain name (the fixture's), or take \
+             `#[from(path::to::fixture)]`",
+        );
+    }
+}
+
+/// Checks of `#[testrig::test]`; returns how many leading parameters the cases bind.
+pub(crate) fn test(
+    func: &ItemFn,
+    params: &[Param],
+    cases: &[CaseAttr],
+    uses: &[syn::Path],
+    cx: &mut Ctxt,
+) -> usize {
+    generics(func, cx);
+    unique_uses(uses, cx);
+    let bound = cases.first().map_or(0, |c| c.values.len());
+    if !cases.is_empty() && params.is_empty() {
+        cx.error(
+            cases[0].attr_span,
+            "`#[case]` needs parameters to bind its values to; add them to the function",
+        );
+        return 0;
+    }
+    let mut names: HashMap<String, usize> = HashMap::new();
+    for (i, case) in cases.iter().enumerate() {
+        if case.values.len() != bound {
+            cx.error(
+                case.attr_span,
+                format!(
+                    "this case has {} value{}, the first one has {bound}; every case binds the same \
+                     leading parameters",
+                    case.values.len(),
+                    if case.values.len() == 1 { "" } else { "s" }
+                ),
+            );
+        }
+        if case.values.len() > params.len() {
+            cx.error(
+                case.attr_span,
+                format!(
+                    "this case has {} values but the function has only {} parameter{}",
+                    case.values.len(),
+                    params.len(),
+                    if params.len() == 1 { "" } else { "s" }
+                ),
+            );
+        }
+        if case.xfail.is_some() && case.should_panic.is_some() {
+            cx.error(
+                case.attr_span,
+                "a case is either `xfail` or `should_panic`, not both; keep one",
+            );
+        }
+        let name = naming::case_name(case.id.as_ref().map(|s| s.value()).as_deref(), i);
+        if let Some(first) = names.insert(name.clone(), i) {
+            let span = case.id.as_ref().map_or(case.attr_span, |s| s.span());
+            cx.error(
+                span,
+                format!(
+                    "case id `{name}` is already taken by case {}; ids must differ after \
+                     sanitizing (lower case, runs of other characters become `_`)",
+                    first + 1
+                ),
+            );
+        }
+    }
+    for p in params.iter().take(bound) {
+        if !matches!(&p.source, Source::Fixture { path, .. } if path.segments.len() == 1) {
+            cx.error(
+                p.span,
+                "this parameter takes its value from `#[case]`; remove `#[values]`, \
+                 `#[strategy]` and `#[from]` from it",
+            );
+        }
+    }
+    for p in params.iter().skip(bound) {
+        fixture_param(p, cx);
+    }
+    strategy(func, params, !cases.is_empty(), cx);
+    bound
+}
+
+fn strategy(func: &ItemFn, params: &[Param], has_cases: bool, cx: &mut Ctxt) {
+    let values = params.iter().any(|p| matches!(p.source, Source::Values(_)));
+    for p in params {
+        let Source::Strategy(e) = &p.source else {
+            continue;
+        };
+        if !cfg!(feature = "proptest") {
+            cx.error_at(
+                e,
+                "`#[strategy]` needs testrig's feature `proptest`: enable it in Cargo.toml",
+            );
+        } else if has_cases || values {
+            cx.error_at(
+                e,
+                "`#[strategy]` cannot be combined with `#[case]` or `#[values]`; write a \
+                 separate property test",
+            );
+        } else if func.sig.asyncness.is_some() {
+            cx.error_at(e, "`#[strategy]` parameters work on sync tests only");
+        }
+    }
+}
+
+pub(crate) fn unique_uses(uses: &[syn::Path], cx: &mut Ctxt) {
+    let mut seen: Vec<String> = Vec::new();
+    for p in uses {
+        let text = path_text(p);
+        if seen.contains(&text) {
+            cx.error_at(
+                p.to_token_stream(),
+                format!("fixture `{text}` is listed twice; list each fixture once"),
+            );
+        } else {
+            seen.push(text);
+        }
+    }
+}

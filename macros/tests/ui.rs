@@ -1,0 +1,16 @@
+//! Compile errors of the macros, with spans: `tests/ui/<macro>/<case>.rs` and `.stderr`.
+//! Lives in the macro crate so that trybuild's project depends on `testrig` alone (no tokio,
+//! no HTTP stack to build). Regenerate with `TRYBUILD=overwrite` and read the diff.
+
+#[test]
+fn ui() {
+    let t = trybuild::TestCases::new();
+    t.compile_fail("../tests/ui/fixture/*.rs");
+    t.compile_fail("../tests/ui/fixture_use/*.rs");
+    t.compile_fail("../tests/ui/test/*.rs");
+    // With the feature, testrig brings a runtime and the same test compiles.
+    #[cfg(not(feature = "tokio"))]
+    t.compile_fail("../tests/ui/test_without_tokio/*.rs");
+    #[cfg(not(feature = "proptest"))]
+    t.compile_fail("../tests/ui/test_without_proptest/*.rs");
+}

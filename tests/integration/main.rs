@@ -1,0 +1,13 @@
+//! Behaviour tests of fixtures and cases, one binary to keep link time down.
+
+mod async_tests;
+mod autouse;
+mod cases;
+mod events;
+mod fixtures;
+mod leaks;
+#[cfg(feature = "proptest")]
+mod prop;
+mod session;
+mod stress;
+mod teardown;

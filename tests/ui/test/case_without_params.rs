@@ -1,0 +1,5 @@
+#[testrig::test]
+#[case(1)]
+fn no_params() {}
+
+fn main() {}

@@ -1,0 +1,8 @@
+#[testrig::test]
+#[case(1, id = "one", timeout = 5)]
+#[case(2, xfail)]
+fn marked(n: u32) {
+    assert!(n > 0);
+}
+
+fn main() {}

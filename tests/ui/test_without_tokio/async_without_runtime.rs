@@ -1,0 +1,4 @@
+#[testrig::test]
+async fn needs_a_runtime() {}
+
+fn main() {}
