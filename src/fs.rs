@@ -14,7 +14,9 @@
 //! The current directory is one value for the whole process, so tests that change it run one
 //! after the other, like tests patching the same env var.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
+#[cfg(feature = "tempfile")]
+use std::path::PathBuf;
 
 use crate::core::{self, Change, Key, Slot, Value};
 

@@ -60,18 +60,18 @@ pub mod env;
 mod exit;
 pub mod fixture;
 pub mod fs;
-pub mod isolate;
 #[cfg(feature = "http")]
 pub mod http;
+pub mod isolate;
 pub mod lock;
-mod outcome;
-mod run_options;
-pub mod scope;
-pub mod timeout;
 #[cfg(any(feature = "log", feature = "tracing"))]
 pub mod log;
+mod outcome;
 pub mod patch;
+mod run_options;
+pub mod scope;
 pub mod time;
+pub mod timeout;
 
 // Lets the crate use its own macros, whose output names `::testrig`.
 extern crate self as testrig;
@@ -85,8 +85,8 @@ pub use fs::CwdGuard;
 #[cfg(feature = "tempfile")]
 pub use fs::TempDir;
 pub use lock::SerialGuard;
-pub use scope::TaskScope;
 pub use patch::PatchGuard;
+pub use scope::TaskScope;
 pub use time::ClockGuard;
 
 /// Makes a function a seam: tests replace it with [`patch!`] or watch it with [`spy!`].
@@ -164,10 +164,10 @@ pub mod prelude {
     pub use crate::context::TestContext;
     #[cfg(feature = "tempfile")]
     pub use crate::fs::TempDir;
-    #[cfg(any(feature = "log", feature = "tracing"))]
-    pub use crate::log::{Level, LogCapture};
     #[cfg(feature = "http")]
     pub use crate::http::{BlockingMockServer, MockServer, delete, get, patch, post, put, request};
+    #[cfg(any(feature = "log", feature = "tracing"))]
+    pub use crate::log::{Level, LogCapture};
     pub use crate::{ClockGuard, CwdGuard, EnvGuard, PatchGuard, SerialGuard, TaskScope};
     pub use crate::{env, fs, lock, time};
     pub use crate::{patch, patchable, spy};

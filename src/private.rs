@@ -2,8 +2,6 @@
 
 use crate::context::{Owner, TestContext};
 
-pub use crate::run_options::{RunOptions, run_with_options, run_with_options_async};
-pub use crate::patch::PatchSlot;
 #[cfg(feature = "proptest")]
 pub use crate::fixture::proptest;
 pub use crate::fixture::{
@@ -13,6 +11,8 @@ pub use crate::fixture::{
 };
 #[cfg(feature = "tokio")]
 pub use crate::fixture::{AsyncSessionCell, block_on, run_blocking, run_case_blocking};
+pub use crate::patch::PatchSlot;
+pub use crate::run_options::{RunOptions, run_with_options, run_with_options_async};
 
 /// Restores every guard `ctx`'s test still holds and describes them, one per line, or `None`
 /// when the test left nothing patched.

@@ -69,7 +69,10 @@ pub fn run_with_options(options: RunOptions, body: impl FnOnce() + Send + 'stati
 
 /// Runs an async test body with its options.
 #[track_caller]
-pub fn run_with_options_async<F: Future<Output = ()>>(options: RunOptions, body: F) -> impl Future<Output = ()> {
+pub fn run_with_options_async<F: Future<Output = ()>>(
+    options: RunOptions,
+    body: F,
+) -> impl Future<Output = ()> {
     let limit = options.limit();
     let isolation = options.isolated.then(|| match limit {
         Some(limit) => Isolation::new().timeout(limit),

@@ -84,6 +84,7 @@ enum Status {
     Done,
     Failed(String),
     /// Cancelled on request ([`TaskScope::cancel`]): not a failure.
+    #[cfg(feature = "tokio")]
     Cancelled,
 }
 
@@ -120,6 +121,7 @@ impl Shared {
         self.notify.notify_one();
     }
 
+    #[cfg(feature = "tokio")]
     fn running(&self, kind: Option<ChildKind>) -> usize {
         self.lock()
             .children
@@ -501,6 +503,7 @@ impl TaskScope {
     }
 }
 
+#[cfg(feature = "tokio")]
 fn still_running_task(limit: Duration) -> String {
     format!(
         "still running after the join limit of {}; cancelled",

@@ -119,8 +119,18 @@ fn main() -> redis::RedisResult<()> {
     let url = std::env::var("REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379/".into());
     let client = redis::Client::open(url)?;
     let mut limiter = RateLimiter::new(&client, "rate-limiter-example", Limits::DEFAULT)?;
-    for category in std::env::args().skip(1) {
-        println!("{category}: {:?}", limiter.check(&category)?);
+    // `rate_limiter [--wait] CATEGORY...`: report each request's decision, or with `--wait`
+    // block until each is allowed.
+    let mut wait = false;
+    for arg in std::env::args().skip(1) {
+        if arg == "--wait" {
+            wait = true;
+        } else if wait {
+            limiter.acquire(&arg)?;
+            println!("{arg}: allowed");
+        } else {
+            println!("{arg}: {:?}", limiter.check(&arg)?);
+        }
     }
     Ok(())
 }

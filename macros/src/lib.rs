@@ -7,11 +7,11 @@ mod expand;
 mod item;
 mod naming;
 mod parse;
+mod patch_macro;
+mod patchable;
 mod symbol;
 mod text;
 mod valid;
-mod patch_macro;
-mod patchable;
 
 use proc_macro::TokenStream;
 
