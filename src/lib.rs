@@ -172,8 +172,12 @@ pub mod prelude {
     pub use crate::{env, fs, lock, time};
     pub use crate::{patch, patchable, spy};
 
-    pub use crate::fixture::test_context;
+    #[cfg(any(feature = "log", feature = "tracing"))]
+    pub use crate::fixture::logs;
     #[cfg(feature = "tempfile")]
     pub use crate::fixture::tmp_dir;
+    #[cfg(feature = "http")]
+    pub use crate::fixture::{http, http_blocking};
+    pub use crate::fixture::{scope, test_context};
     pub use crate::{fixture, fixture_use};
 }

@@ -2,6 +2,7 @@
 
 mod async_tests;
 mod autouse;
+mod builtins;
 mod cases;
 mod events;
 mod fixtures;
