@@ -141,20 +141,39 @@ mod redis_server;
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// A limiter with a key prefix of its own (tests share one server).
-    fn limiter(test: &str) -> RateLimiter {
-        // A session fixture once testrig's fixtures are in: see `redis_server`.
-        let server = redis_server::shared();
-        RateLimiter::new(&server.client(), test, Limits::DEFAULT).expect("redis connection")
-    }
+    use redis_server::RedisServer;
+    use testrig::prelude::*;
 
     const START: Duration = Duration::from_secs(1_700_000_000);
+    const WINDOW: u64 = 30 * 60;
 
-    #[test]
-    fn twenty_categories_of_ten_requests_allow_exactly_one_hundred() {
-        let _clock = time::freeze_at(UNIX_EPOCH + START);
-        let mut limiter = limiter("twenty-categories");
+    /// One real server for every test of the process, started on first use and stopped when
+    /// the process exits (under nextest: one per test process).
+    #[fixture(scope = "session")]
+    fn redis() -> RedisServer {
+        redis_server::start()
+    }
+
+    /// Time stands still at `START` until a test moves it.
+    #[fixture]
+    fn clock() -> ClockGuard {
+        time::freeze_at(UNIX_EPOCH + START)
+    }
+
+    /// A limiter whose keys are prefixed with the test's name: tests share the server, never
+    /// each other's counters.
+    #[fixture]
+    fn limiter(redis: &RedisServer, test_context: TestContext) -> RateLimiter {
+        RateLimiter::new(&redis.client(), test_context.name(), Limits::DEFAULT)
+            .expect("a connection to the test's redis-server")
+    }
+
+    #[testrig::test]
+    fn twenty_categories_of_ten_requests_allow_exactly_one_hundred(
+        _clock: ClockGuard,
+        limiter: RateLimiter,
+    ) {
+        let mut limiter = limiter;
         let mut allowed_per_category = Vec::new();
         for c in 0..20 {
             let allowed = (0..10)
@@ -166,44 +185,44 @@ mod tests {
         assert_eq!(allowed_per_category, [[10; 10], [0; 10]].concat());
     }
 
-    #[test]
-    fn one_category_gets_ten_per_window() {
-        let _clock = time::freeze_at(UNIX_EPOCH + START);
-        let mut limiter = limiter("one-category");
+    #[testrig::test]
+    fn one_category_gets_ten_per_window(_clock: ClockGuard, limiter: RateLimiter) {
+        let mut limiter = limiter;
         for _ in 0..10 {
             assert_eq!(limiter.check("search").unwrap(), Decision::Allowed);
         }
         assert_eq!(
             limiter.check("search").unwrap(),
             Decision::Limited {
-                retry_after: Duration::from_secs(30 * 60)
+                retry_after: Duration::from_secs(WINDOW)
             }
         );
         assert_eq!(limiter.check("upload").unwrap(), Decision::Allowed);
     }
 
-    #[test]
-    fn the_window_slides_at_thirty_minutes_not_a_second_earlier() {
-        let clock = time::freeze_at(UNIX_EPOCH + START);
-        let mut limiter = limiter("slides-at-thirty");
+    /// Ten requests fill the category's window; the eleventh, `after` seconds later, is
+    /// allowed exactly when the first ten have left the 30-minute window.
+    #[testrig::test]
+    #[case(WINDOW - 1, Decision::Limited { retry_after: Duration::from_secs(1) }, id = "a second before the window slides")]
+    #[case(WINDOW, Decision::Allowed, id = "when the window slides")]
+    #[case(WINDOW + 60, Decision::Allowed, id = "a minute after")]
+    fn the_window_slides_at_thirty_minutes(
+        after: u64,
+        expected: Decision,
+        clock: ClockGuard,
+        limiter: RateLimiter,
+    ) {
+        let mut limiter = limiter;
         for _ in 0..10 {
             assert_eq!(limiter.check("search").unwrap(), Decision::Allowed);
         }
-        clock.advance(Duration::from_secs(30 * 60 - 1));
-        assert_eq!(
-            limiter.check("search").unwrap(),
-            Decision::Limited {
-                retry_after: Duration::from_secs(1)
-            }
-        );
-        clock.advance(Duration::from_secs(1));
-        assert_eq!(limiter.check("search").unwrap(), Decision::Allowed);
+        clock.advance(Duration::from_secs(after));
+        assert_eq!(limiter.check("search").unwrap(), expected);
     }
 
-    #[test]
-    fn the_window_slides_rather_than_resetting() {
-        let clock = time::freeze_at(UNIX_EPOCH + START);
-        let mut limiter = limiter("sliding");
+    #[testrig::test]
+    fn the_window_slides_rather_than_resetting(clock: ClockGuard, limiter: RateLimiter) {
+        let mut limiter = limiter;
         for _ in 0..5 {
             assert_eq!(limiter.check("search").unwrap(), Decision::Allowed);
         }
@@ -219,10 +238,9 @@ mod tests {
         assert_eq!(allowed, 5);
     }
 
-    #[test]
-    fn the_global_window_also_slides() {
-        let clock = time::freeze_at(UNIX_EPOCH + START);
-        let mut limiter = limiter("global-slides");
+    #[testrig::test]
+    fn the_global_window_also_slides(clock: ClockGuard, limiter: RateLimiter) {
+        let mut limiter = limiter;
         for c in 0..10 {
             for _ in 0..10 {
                 assert_eq!(limiter.check(&format!("c{c}")).unwrap(), Decision::Allowed);
@@ -232,23 +250,22 @@ mod tests {
             limiter.check("fresh").unwrap(),
             Decision::Limited { .. }
         ));
-        clock.advance(Duration::from_secs(30 * 60));
+        clock.advance(Duration::from_secs(WINDOW));
         assert_eq!(limiter.check("fresh").unwrap(), Decision::Allowed);
     }
 
-    #[test]
-    fn acquire_waits_on_the_fake_clock_without_sleeping() {
-        let clock = time::freeze_at(UNIX_EPOCH + START);
+    #[testrig::test]
+    fn acquire_waits_on_the_fake_clock_without_sleeping(clock: ClockGuard, limiter: RateLimiter) {
+        let mut limiter = limiter;
         let start = time::Instant::now();
-        let mut limiter = limiter("acquire");
         for _ in 0..11 {
             limiter.acquire("search").unwrap();
         }
         // The eleventh waited out the window: exactly 30 minutes on the fake clock.
-        assert_eq!(start.elapsed(), Duration::from_secs(30 * 60));
+        assert_eq!(start.elapsed(), Duration::from_secs(WINDOW));
         assert_eq!(
             clock.now(),
-            UNIX_EPOCH + START + Duration::from_secs(30 * 60)
+            UNIX_EPOCH + START + Duration::from_secs(WINDOW)
         );
     }
 }

@@ -1,13 +1,9 @@
 //! A `redis-server` for the tests: loopback only, on a free port, nothing saved to disk.
-//!
-//! [`shared`] starts one per test process on first use and stops it when the process exits.
-//! With testrig's fixtures it becomes a session fixture, one line instead of `shared`'s body:
-//! `#[fixture(scope = "session")] fn redis() -> RedisServer { start() }` (dropping the value at
-//! exit stops the server).
+//! The tests hold one per process as a session fixture; dropping it at exit stops the server.
 
 use std::net::{Ipv4Addr, TcpListener, TcpStream};
 use std::process::{Child, Command, Stdio};
-use std::sync::{Mutex, OnceLock};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 pub(crate) struct RedisServer {
@@ -32,28 +28,6 @@ impl RedisServer {
 impl Drop for RedisServer {
     fn drop(&mut self) {
         self.stop();
-    }
-}
-
-static SHARED: OnceLock<RedisServer> = OnceLock::new();
-
-/// The server shared by every test of this process, started on first use.
-pub(crate) fn shared() -> &'static RedisServer {
-    SHARED.get_or_init(|| {
-        unsafe extern "C" {
-            fn atexit(callback: extern "C" fn()) -> std::ffi::c_int;
-        }
-        // SAFETY: `atexit` is the C library's; `stop_shared` is a plain `extern "C"` fn that
-        // cannot unwind (it only kills and reaps the child, ignoring errors).
-        unsafe { atexit(stop_shared) };
-        start()
-    })
-}
-
-/// Statics are never dropped: stop the shared server when the process exits.
-extern "C" fn stop_shared() {
-    if let Some(server) = SHARED.get() {
-        server.stop();
     }
 }
 
