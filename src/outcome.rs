@@ -43,6 +43,14 @@ pub(crate) fn describe_test(name: Option<&str>) -> String {
     text
 }
 
+/// [`describe_test`] for a test known by its context rather than by the running thread.
+pub(crate) fn describe_context(ctx: &TestContext) -> String {
+    match ctx.case_id() {
+        Some(case) => format!("test `{}` (case `{case}`)", ctx.name()),
+        None => format!("test `{}`", ctx.name()),
+    }
+}
+
 /// `1.503s`, `30s`, `250ms`, for messages.
 pub(crate) fn human(d: Duration) -> String {
     if d < Duration::from_secs(1) {

@@ -2,6 +2,7 @@
 //! (`use testrig::prelude::*;`); this crate is an implementation detail.
 
 mod ctxt;
+mod duration;
 mod entry;
 mod expand;
 mod item;

@@ -156,10 +156,12 @@ pub(super) fn many(
         if index > 0 {
             table.push('\x1e');
         }
-        for (k, field) in [id, leaf.names.join("::"), line.to_string(), report, xfail]
-            .iter()
-            .enumerate()
-        {
+        let mut fields = vec![id, leaf.names.join("::"), line.to_string(), report, xfail];
+        // The time limit of a case is a sixth field, written only when a case has one.
+        if let Some(limit) = case.and_then(|c| c.timeout.as_ref()) {
+            fields.push(limit.value());
+        }
+        for (k, field) in fields.iter().enumerate() {
             if k > 0 {
                 table.push('\x1f');
             }

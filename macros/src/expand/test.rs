@@ -9,7 +9,7 @@ use syn::{Attribute, Expr, Ident, Path};
 use crate::item::FnItem as ItemFn;
 
 use crate::expand::fixture::dep;
-use crate::parse::{CaseAttr, Param, Source, is_runtime_attr, is_test_attr};
+use crate::parse::{CaseAttr, Param, Source, TestArgs, is_runtime_attr, is_test_attr};
 use crate::symbol::{IGNORE, SHOULD_PANIC};
 
 /// What to generate for one test function.
@@ -22,6 +22,9 @@ pub(crate) struct Plan<'a> {
     pub(crate) cases: &'a [CaseAttr],
     pub(crate) uses: &'a [Path],
     pub(crate) autouse: bool,
+    /// `#[testrig::test(...)]` options (`isolated`, `timeout`, `serial`); `None` for
+    /// `#[fixture_use]` alone.
+    pub(crate) options: Option<&'a TestArgs>,
     /// `#[fixture_use]` alone never adds `#[test]` (the item has its own, or had it).
     pub(crate) add_test_attr: bool,
 }
@@ -168,6 +171,25 @@ pub(super) fn meta_static(plan: &Plan<'_>, name: &Ident, is_async: bool) -> Toke
         }
     });
     let autouse = plan.autouse;
+    // Tests without options name one shared constant, so they cost nothing more to compile.
+    let options = match plan.options.filter(|o| o.has_run_options()) {
+        None => quote!(#p::RunOptions::NONE),
+        Some(o) => {
+            let isolated = o.isolated;
+            let timeout = match &o.timeout {
+                Some(t) => quote!(::core::option::Option::Some(#t)),
+                None => quote!(::core::option::Option::None),
+            };
+            let serial = &o.serial;
+            quote! {
+                #p::RunOptions {
+                    isolated: #isolated,
+                    timeout: #timeout,
+                    serial: &[#(#serial),*],
+                }
+            }
+        }
+    };
     quote! {
         static __TESTRIG_META: #p::TestMeta = #p::TestMeta {
             name: #name_str,
@@ -175,6 +197,7 @@ pub(super) fn meta_static(plan: &Plan<'_>, name: &Ident, is_async: bool) -> Toke
             file: ::core::file!(),
             uses: &[#(#uses),*],
             autouse: #autouse,
+            options: #options,
         };
     }
 }
