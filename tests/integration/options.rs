@@ -37,6 +37,20 @@ fn scenario(name: &str, env: &[(&str, &str)]) -> (bool, String) {
     (output.status.success(), text)
 }
 
+/// The timeout message names the time taken: `timed out after 102ms (limit 100ms)`.
+fn assert_names_elapsed(text: &str) {
+    let after = text
+        .split("timed out after ")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no timeout message in:\n{text}"));
+    let elapsed = after.split(' ').next().unwrap();
+    assert!(
+        elapsed.starts_with(|c: char| c.is_ascii_digit())
+            && (elapsed.ends_with("ms") || elapsed.ends_with('s')),
+        "{text}"
+    );
+}
+
 fn is_locked(key: &str) -> bool {
     let file = File::open(testrig::lock::lock_path(key)).unwrap();
     match file.try_lock() {
@@ -167,10 +181,11 @@ fn a_sync_test_past_its_limit_fails_naming_test_and_time() {
     let (passed, text) = scenario("options::helper_sync_timeout", &[]);
     assert!(!passed, "{text}");
     assert!(
-        text.contains("testrig: test `options::helper_sync_timeout` timed out after 1"),
+        text.contains("testrig: test `options::helper_sync_timeout` timed out after "),
         "{text}"
     );
     assert!(text.contains("(limit 100ms)"), "{text}");
+    assert_names_elapsed(&text);
     assert!(
         text.contains("detached thread (`options::helper_sync_timeout`)"),
         "{text}"
@@ -205,10 +220,11 @@ fn an_async_test_past_its_limit_is_cancelled_and_torn_down() {
     let (passed, text) = scenario("options::helper_async_timeout", &[]);
     assert!(!passed, "{text}");
     assert!(
-        text.contains("testrig: test `options::helper_async_timeout` timed out after 1"),
+        text.contains("testrig: test `options::helper_async_timeout` timed out after "),
         "{text}"
     );
     assert!(text.contains("(limit 100ms)"), "{text}");
+    assert_names_elapsed(&text);
     assert!(text.contains("its future was dropped"), "{text}");
     assert!(text.contains("loud_teardown ran"), "{text}");
 }
@@ -228,11 +244,12 @@ fn a_case_limit_overrides_the_tests_and_names_the_case() {
     assert!(!passed, "{text}");
     assert!(
         text.contains(
-            "test `options::helper_case_timeout::slow_disk` (case `slow disk`) timed out after 1"
+            "test `options::helper_case_timeout::slow_disk` (case `slow disk`) timed out after "
         ),
         "{text}"
     );
     assert!(text.contains("(limit 100ms)"), "{text}");
+    assert_names_elapsed(&text);
     let (passed, text) = scenario("options::helper_case_timeout::quick", &[]);
     assert!(passed, "the other case keeps the test's limit:\n{text}");
 }
