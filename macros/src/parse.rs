@@ -96,10 +96,13 @@ pub(crate) fn test_args(args: TokenStream, cx: &mut Ctxt) -> TestArgs {
         match (key.as_str(), &meta) {
             (NO_AUTOUSE, Meta::Path(_)) => out.no_autouse = true,
             (ISOLATED, Meta::Path(_)) => out.isolated = true,
-            (NO_AUTOUSE | ISOLATED, _) => cx.error_at(
-                &meta,
-                format!("`{key}` takes no value; write `#[testrig::test({key})]`"),
-            ),
+            (NO_AUTOUSE | ISOLATED, _) => {
+                let message = format!("`{key}` takes no value; write `#[testrig::test({key})]`");
+                match &meta {
+                    Meta::NameValue(nv) => cx.error_at(&nv.value, message),
+                    _ => cx.error_at(&meta, message),
+                }
+            }
             (TIMEOUT, Meta::NameValue(nv)) => match lit_str(&nv.value) {
                 Some(s) => out.timeout = Some(s.clone()),
                 None => cx.error_at(
