@@ -28,7 +28,7 @@ pub(crate) fn problem(text: &str) -> Option<String> {
         None => Some(format!(
             "`\"{text}\"` is not a duration; write it like `\"30s\"`, `\"500ms\"` or `\"2m\"`"
         )),
-        Some(s) if s == 0.0 => Some(
+        Some(0.0) => Some(
             "a time limit of zero fails every run; give a real limit such as `\"5s\"`".to_owned(),
         ),
         Some(_) => None,
