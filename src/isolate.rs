@@ -78,6 +78,9 @@ const MARK: &str = "\u{1e}testrig-isolate:";
 pub struct Isolation {
     env: Vec<(OsString, Option<OsString>)>,
     timeout: Option<Duration>,
+    /// Past the limit, print the failure and return instead of panicking (a test with a bare
+    /// `#[should_panic]` would pass on any panic).
+    report_timeout: bool,
 }
 
 impl Isolation {
@@ -120,6 +123,11 @@ impl Isolation {
     /// ```
     pub fn timeout(mut self, limit: Duration) -> Self {
         self.timeout = Some(limit);
+        self
+    }
+
+    pub(crate) fn report_timeout(mut self, report: bool) -> Self {
+        self.report_timeout = report;
         self
     }
 

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use crate::context::TestContext;
 use crate::isolate::Isolation;
-use crate::outcome::{describe_context, human};
+use crate::outcome::{TIMEOUT_IS_NO_PANIC, describe_context, human};
 
 /// The options written on one test.
 #[derive(Debug, Clone, Copy, Default)]
@@ -69,6 +69,26 @@ pub(crate) fn take_keys(options: &RunOptions) -> Vec<crate::SerialGuard> {
     options.take_keys()
 }
 
+/// How a test past its time limit fails.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum OnTimeout {
+    /// Panic with the timeout message.
+    Panic,
+    /// Print the message and return: the test expects a panic (a bare `#[should_panic]`), so
+    /// a panic would make the timeout pass; returning fails it as "did not panic".
+    Report,
+}
+
+impl OnTimeout {
+    #[track_caller]
+    fn fail(self, message: String) {
+        match self {
+            OnTimeout::Panic => panic!("{message}"),
+            OnTimeout::Report => eprintln!("{message}\n{TIMEOUT_IS_NO_PANIC}"),
+        }
+    }
+}
+
 fn isolated_here(options: &RunOptions) -> bool {
     options.isolated && !crate::isolate::under_nextest()
 }
@@ -79,27 +99,30 @@ fn isolated_here(options: &RunOptions) -> bool {
 pub(crate) fn drive(
     options: &RunOptions,
     limit: Option<Duration>,
+    on_timeout: OnTimeout,
     ctx: &TestContext,
     here: impl FnOnce() + Send + 'static,
 ) {
     if isolated_here(options) {
         // Entered so that the parent's messages name the case too.
         let _entered = ctx.enter();
-        isolation(limit).run(here);
+        isolation(limit, on_timeout).run(here);
         return;
     }
-    match limit {
-        Some(limit) => {
-            crate::timeout::run_limited(limit, &describe_context(ctx), Some(ctx.name()), here)
-        }
-        None => here(),
+    let Some(limit) = limit else {
+        return here();
+    };
+    let what = describe_context(ctx);
+    if let Err(message) = crate::timeout::run_limited(limit, &what, Some(ctx.name()), here) {
+        on_timeout.fail(message);
     }
 }
 
-fn isolation(limit: Option<Duration>) -> Isolation {
+fn isolation(limit: Option<Duration>, on_timeout: OnTimeout) -> Isolation {
+    let isolation = Isolation::new().report_timeout(on_timeout == OnTimeout::Report);
     match limit {
-        Some(limit) => Isolation::new().timeout(limit),
-        None => Isolation::new(),
+        Some(limit) => isolation.timeout(limit),
+        None => isolation,
     }
 }
 
@@ -108,13 +131,14 @@ fn isolation(limit: Option<Duration>) -> Isolation {
 pub(crate) async fn drive_async(
     options: &RunOptions,
     limit: Option<Duration>,
+    on_timeout: OnTimeout,
     ctx: &TestContext,
     here: impl Future<Output = ()>,
 ) {
     if isolated_here(options) {
         let run = {
             let _entered = ctx.enter();
-            isolation(limit).run_async(here)
+            isolation(limit, on_timeout).run_async(here)
         };
         ctx.wrap(run).await;
         return;
@@ -128,14 +152,14 @@ pub(crate) async fn drive_async(
         let leaks = crate::__private::restore_leaked_guards(ctx)
             .map(|text| format!("\n{text}"))
             .unwrap_or_default();
-        panic!(
+        on_timeout.fail(format!(
             "testrig: {} timed out after {} (limit {}); its future was dropped (cancelled at \
              the `.await` it was waiting on) and its fixtures torn down. Tasks it spawned keep \
              running unless a task scope owns them.{leaks}",
             describe_context(ctx),
             human(elapsed),
             human(limit),
-        );
+        ));
     }
 }
 

@@ -127,12 +127,20 @@ where
         Some(ctx) => Box::new(ctx.wrap_fn(body)) as Box<dyn FnOnce() -> R + Send>,
         None => Box::new(body),
     };
-    run_limited(limit, &what, name.as_deref(), body)
+    match run_limited(limit, &what, name.as_deref(), body) {
+        Ok(value) => value,
+        Err(message) => panic!("{message}"),
+    }
 }
 
-/// Runs `body` on a thread named `thread`, failing as `what` (`test `a::b``) past `limit`.
-#[track_caller]
-pub(crate) fn run_limited<F, R>(limit: Duration, what: &str, thread: Option<&str>, body: F) -> R
+/// Runs `body` on a thread named `thread`; past `limit`, the message that fails `what`
+/// (`test `a::b``). A panic of the body comes back unchanged.
+pub(crate) fn run_limited<F, R>(
+    limit: Duration,
+    what: &str,
+    thread: Option<&str>,
+    body: F,
+) -> Result<R, String>
 where
     F: FnOnce() -> R + Send + 'static,
     R: Send + 'static,
@@ -152,13 +160,13 @@ where
     match rx.recv_timeout(limit) {
         Ok(Ok(value)) => {
             let _ = handle.join();
-            value
+            Ok(value)
         }
         Ok(Err(payload)) => {
             let _ = handle.join();
             resume_unwind(payload)
         }
-        Err(RecvTimeoutError::Timeout) => panic!(
+        Err(RecvTimeoutError::Timeout) => Err(format!(
             "testrig: {what} timed out after {} (limit {}); its body keeps running on a \
              detached thread (`{}`): a thread cannot be killed, so whatever it holds (its \
              fixtures, patches and serial keys) stays held until it returns. Run the test \
@@ -168,7 +176,7 @@ where
             human(start.elapsed()),
             human(limit),
             thread.unwrap_or("<unnamed>"),
-        ),
+        )),
         Err(RecvTimeoutError::Disconnected) => match handle.join() {
             Err(payload) => resume_unwind(payload),
             Ok(()) => unreachable!("the body thread always sends its outcome"),

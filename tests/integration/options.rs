@@ -255,7 +255,7 @@ fn a_case_limit_overrides_the_tests_and_names_the_case() {
 }
 
 #[testrig::test(isolated)]
-#[case(1, id = "hangs", timeout = "300ms")]
+#[case(1, id = "hangs", timeout = "1s")]
 fn helper_isolated_case_timeout(_n: u32) {
     if in_helper() {
         std::thread::sleep(Duration::from_secs(60));
@@ -272,7 +272,7 @@ fn an_isolated_case_past_its_limit_is_killed_with_its_child() {
         ),
         "{text}"
     );
-    assert!(text.contains("(limit 300ms)"), "{text}");
+    assert!(text.contains("(limit 1s)"), "{text}");
     assert!(text.contains("which was killed"), "{text}");
 }
 
@@ -302,11 +302,11 @@ fn testrig_timeout_applies_to_tests_without_a_limit() {
     1,
     id = "hangs",
     xfail = "a timeout is no xfail pass",
-    timeout = "100ms"
+    timeout = "1s"
 )]
 fn helper_xfail_case_times_out(_n: u32) {
     if in_helper() {
-        std::thread::sleep(Duration::from_secs(3));
+        std::thread::sleep(Duration::from_secs(10));
     }
     panic!("the expected failure");
 }
@@ -469,4 +469,63 @@ fn the_leak_check_still_fires_in_an_isolated_child() {
 async fn the_leak_check_still_fires_in_an_async_test_under_a_limit() {
     tokio::task::yield_now().await;
     std::mem::forget(env::set("TESTRIG_IT_OPTIONS_LEAK_ASYNC", "leaked"));
+}
+
+// ------------------------------------------------- a bare `should_panic` and a time limit
+// The limits leave room for a panic's backtrace, slow in debug builds, in normal runs.
+
+#[testrig::test(timeout = "1s")]
+#[should_panic]
+fn helper_bare_should_panic_times_out() {
+    if in_helper() {
+        std::thread::sleep(Duration::from_secs(10));
+    }
+    panic!("any panic passes");
+}
+
+#[testrig::test]
+#[case(1, id = "hangs", should_panic, timeout = "1s")]
+fn helper_bare_should_panic_case_times_out(_n: u32) {
+    if in_helper() {
+        std::thread::sleep(Duration::from_secs(10));
+    }
+    panic!("any panic passes");
+}
+
+#[testrig::test(isolated, timeout = "1s")]
+#[should_panic]
+fn helper_bare_should_panic_isolated_times_out() {
+    if in_helper() {
+        std::thread::sleep(Duration::from_secs(60));
+    }
+    panic!("any panic passes");
+}
+
+#[testrig::test(timeout = "1s")]
+#[should_panic]
+#[tokio::test]
+async fn helper_bare_should_panic_async_times_out() {
+    if in_helper() {
+        tokio::time::sleep(Duration::from_secs(30)).await;
+    }
+    panic!("any panic passes");
+}
+
+#[test]
+fn a_timeout_never_counts_as_the_panic_a_bare_should_panic_expects() {
+    for name in [
+        "options::helper_bare_should_panic_times_out",
+        "options::helper_bare_should_panic_case_times_out::hangs",
+        "options::helper_bare_should_panic_isolated_times_out",
+        "options::helper_bare_should_panic_async_times_out",
+    ]
+    .map(|name| (name, std::thread::spawn(move || scenario(name, &[]))))
+    {
+        let (passed, text) = name.1.join().unwrap();
+        let name = name.0;
+        assert!(!passed, "{name} passed on a timeout:\n{text}");
+        assert!(text.contains("timed out after"), "{text}");
+        assert!(text.contains("fails as not panicking instead"), "{text}");
+        assert!(text.contains("did not panic as expected"), "{text}");
+    }
 }

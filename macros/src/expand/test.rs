@@ -156,7 +156,12 @@ impl Drive {
     }
 }
 
-pub(super) fn meta_static(plan: &Plan<'_>, name: &Ident, is_async: bool) -> TokenStream {
+pub(super) fn meta_static(
+    plan: &Plan<'_>,
+    attrs: &Attrs,
+    name: &Ident,
+    is_async: bool,
+) -> TokenStream {
     let p = quote!(::testrig::__private);
     let name_str = name.to_string();
     let uses = plan.uses.iter().map(|u| {
@@ -171,6 +176,11 @@ pub(super) fn meta_static(plan: &Plan<'_>, name: &Ident, is_async: bool) -> Toke
         }
     });
     let autouse = plan.autouse;
+    // A bare `#[should_panic]` would take a timeout's panic for the one it expects.
+    let any_panic_passes = attrs
+        .leaf
+        .iter()
+        .any(|a| a.path().is_ident(SHOULD_PANIC) && matches!(a.meta, syn::Meta::Path(_)));
     // Tests without options name one shared constant, so they cost nothing more to compile.
     let options = match plan.options.filter(|o| o.has_run_options()) {
         None => quote!(#p::RunOptions::NONE),
@@ -198,6 +208,7 @@ pub(super) fn meta_static(plan: &Plan<'_>, name: &Ident, is_async: bool) -> Toke
             uses: &[#(#uses),*],
             autouse: #autouse,
             options: #options,
+            any_panic_passes: #any_panic_passes,
         };
     }
 }
@@ -258,7 +269,7 @@ fn single(plan: &Plan<'_>, mut func: ItemFn, attrs: Attrs) -> TokenStream {
             false,
         )
     };
-    let meta = meta_static(plan, &name, is_async);
+    let meta = meta_static(plan, &attrs, &name, is_async);
     let test = test_attr(plan, &attrs, &drive);
     let asyncness = leaf_async.then(|| quote!(async));
     let Attrs {
