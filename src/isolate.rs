@@ -18,6 +18,10 @@
 //! }
 //! ```
 //!
+//! `#[testrig::test(isolated)]` does the same for a whole test, fixtures included, and for
+//! each case of a parametrized test (the child is selected by the case's full name, e.g.
+//! `polarify::third_quadrant`).
+//!
 //! The child runs `<this binary> <test name> --exact --nocapture --test-threads=1`; its output
 //! is relayed into the test's own output, a panic comes back as the same panic (so
 //! `#[should_panic(expected = "...")]` still matches), and an exit code or a signal (say

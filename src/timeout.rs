@@ -16,9 +16,12 @@
 //! body keeps running on a detached thread: a thread cannot be killed. ...
 //! ```
 //!
+//! On a test, write `#[testrig::test(timeout = "5s")]`, or `#[case(..., timeout = "1s")]` for
+//! one case; the limit then covers the fixtures' set-up and teardown too.
+//!
 //! `TESTRIG_TIMEOUT` (`30s`, `500ms`, `2m`, a bare number of seconds; `0` or `off` for none)
-//! sets a default for [`run_with_default_timeout`], [`with_default_timeout`] and isolated
-//! tests. Under isolation ([`crate::isolate`]) the parent enforces the limit and kills the
+//! sets a default for every `#[testrig::test]` and `#[fixture_use]` test without a limit of
+//! its own, for [`run_with_default_timeout`], [`with_default_timeout`] and isolated tests. Under isolation ([`crate::isolate`]) the parent enforces the limit and kills the
 //! child process, which is the only way to stop a body that never returns.
 
 use std::future::Future;

@@ -298,12 +298,7 @@ fn testrig_timeout_applies_to_tests_without_a_limit() {
 }
 
 #[testrig::test]
-#[case(
-    1,
-    id = "hangs",
-    xfail = "a timeout is no xfail pass",
-    timeout = "1s"
-)]
+#[case(1, id = "hangs", xfail = "a timeout is no xfail pass", timeout = "1s")]
 fn helper_xfail_case_times_out(_n: u32) {
     if in_helper() {
         std::thread::sleep(Duration::from_secs(10));
