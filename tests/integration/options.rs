@@ -438,8 +438,9 @@ fn fixture_use_above_the_options() {
     assert!(std::env::var("TESTRIG_IT_OPTIONS_ENV").is_ok());
 }
 
-#[testrig::test(timeout = "30s", serial = "testrig-it-options-values")]
+#[testrig::test(isolated, timeout = "30s", serial = "testrig-it-options-values")]
 fn value_matrix_under_options(#[values(1, 2)] a: u32, #[values(3, 4)] b: u32, port: &u16) {
+    assert!(isolated_here());
     assert!(is_locked("testrig-it-options-values"));
     assert!(a < b && *port == 8080);
 }
