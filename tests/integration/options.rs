@@ -254,6 +254,27 @@ fn a_case_limit_overrides_the_tests_and_names_the_case() {
     assert!(passed, "the other case keeps the test's limit:\n{text}");
 }
 
+#[testrig::test]
+#[tokio::test]
+#[case(1, id = "waits forever", timeout = "100ms")]
+async fn helper_async_case_timeout(_n: u32) {
+    if in_helper() {
+        tokio::time::sleep(Duration::from_secs(30)).await;
+    }
+}
+
+#[test]
+fn an_async_case_keeps_its_own_limit() {
+    let (passed, text) = scenario("options::helper_async_case_timeout::waits_forever", &[]);
+    assert!(!passed, "{text}");
+    assert!(
+        text.contains("(case `waits forever`) timed out after "),
+        "{text}"
+    );
+    assert!(text.contains("(limit 100ms)"), "{text}");
+    assert!(text.contains("its future was dropped"), "{text}");
+}
+
 #[testrig::test(isolated)]
 #[case(1, id = "hangs", timeout = "1s")]
 fn helper_isolated_case_timeout(_n: u32) {
