@@ -43,6 +43,18 @@ pub(crate) fn describe_test(name: Option<&str>) -> String {
     text
 }
 
+/// [`describe_test`] for a test known by its context rather than by the running thread.
+pub(crate) fn describe_context(ctx: &TestContext) -> String {
+    match ctx.case_id() {
+        Some(case) => format!("test `{}` (case `{case}`)", ctx.name()),
+        None => format!("test `{}`", ctx.name()),
+    }
+}
+
+/// Said after a timeout's message when the test expects any panic: it must not pass.
+pub(crate) const TIMEOUT_IS_NO_PANIC: &str = "testrig: a timeout is a failure, and this test \
+    expects a panic (`#[should_panic]` without `expected`), so it fails as not panicking instead";
+
 /// `1.503s`, `30s`, `250ms`, for messages.
 pub(crate) fn human(d: Duration) -> String {
     if d < Duration::from_secs(1) {

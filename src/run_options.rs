@@ -1,15 +1,20 @@
-//! How the `isolated`, `timeout = "..."` and `serial = "..."` options of a test combine. Test
-//! macro output calls these through `__private`; the logic lives here, where it is testable.
+//! How the `isolated`, `timeout = "..."` and `serial = "..."` options of a test combine. The
+//! fixture runner calls [`drive`] / [`drive_async`] with the whole test (set-up, body,
+//! teardown, leak check, verdict) as one closure; `run_with_options` does the same for a bare
+//! body.
 //!
 //! Order: the parent of an isolated test only starts the child and enforces the limit on it;
-//! everything else happens where the body runs. There, serial keys are taken first (waiting
-//! for a key is bounded by the lock timeout, not by the test's limit), then the body runs
-//! under the limit.
+//! everything else happens where the body runs. There the limit covers set-up, body and
+//! teardown; serial keys are taken first, inside the test's context (so the test may take the
+//! same key again without waiting for itself), and released after teardown, before the leak
+//! check. Under nextest an isolated test runs in place: it is alone in its process already.
 
 use std::future::Future;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
+use crate::context::TestContext;
 use crate::isolate::Isolation;
+use crate::outcome::{TIMEOUT_IS_NO_PANIC, describe_context, human};
 
 /// The options written on one test.
 #[derive(Debug, Clone, Copy, Default)]
@@ -23,9 +28,22 @@ pub struct RunOptions {
 }
 
 impl RunOptions {
+    /// No option: what every test without `isolated`, `timeout` or `serial` names.
+    pub const NONE: RunOptions = RunOptions {
+        isolated: false,
+        timeout: None,
+        serial: &[],
+    };
+
     #[track_caller]
     fn limit(&self) -> Option<Duration> {
-        match self.timeout {
+        self.limit_for(None)
+    }
+
+    /// The limit of a run: a case's own `timeout`, else the test's, else `TESTRIG_TIMEOUT`.
+    #[track_caller]
+    pub(crate) fn limit_for(&self, case: Option<&'static str>) -> Option<Duration> {
+        match case.or(self.timeout) {
             Some(text) => Some(crate::timeout::parse_duration(text).unwrap_or_else(|| {
                 panic!(
                     "testrig: `timeout = \"{text}\"` is not a duration; write it like `\"30s\"`, \
@@ -42,6 +60,106 @@ impl RunOptions {
             .iter()
             .map(|key| crate::lock::serial(*key))
             .collect()
+    }
+}
+
+/// The serial keys of a test, taken in the order written.
+#[track_caller]
+pub(crate) fn take_keys(options: &RunOptions) -> Vec<crate::SerialGuard> {
+    options.take_keys()
+}
+
+/// How a test past its time limit fails.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum OnTimeout {
+    /// Panic with the timeout message.
+    Panic,
+    /// Print the message and return: the test expects a panic (a bare `#[should_panic]`), so
+    /// a panic would make the timeout pass; returning fails it as "did not panic".
+    Report,
+}
+
+impl OnTimeout {
+    #[track_caller]
+    fn fail(self, message: String) {
+        match self {
+            OnTimeout::Panic => panic!("{message}"),
+            OnTimeout::Report => eprintln!("{message}\n{TIMEOUT_IS_NO_PANIC}"),
+        }
+    }
+}
+
+fn isolated_here(options: &RunOptions) -> bool {
+    options.isolated && !crate::isolate::under_nextest()
+}
+
+/// Runs a whole sync test (`here`) as its options say: in an isolated child process whose
+/// limit the parent enforces, on a thread of its own when it has a limit, or right here.
+#[track_caller]
+pub(crate) fn drive(
+    options: &RunOptions,
+    limit: Option<Duration>,
+    on_timeout: OnTimeout,
+    ctx: &TestContext,
+    here: impl FnOnce() + Send + 'static,
+) {
+    if isolated_here(options) {
+        // Entered so that the parent's messages name the case too.
+        let _entered = ctx.enter();
+        isolation(limit, on_timeout).run(here);
+        return;
+    }
+    let Some(limit) = limit else {
+        return here();
+    };
+    let what = describe_context(ctx);
+    if let Err(message) = crate::timeout::run_limited(limit, &what, Some(ctx.name()), here) {
+        on_timeout.fail(message);
+    }
+}
+
+fn isolation(limit: Option<Duration>, on_timeout: OnTimeout) -> Isolation {
+    let isolation = Isolation::new().report_timeout(on_timeout == OnTimeout::Report);
+    match limit {
+        Some(limit) => isolation.timeout(limit),
+        None => isolation,
+    }
+}
+
+/// [`drive`] for an async test. Past its limit the test's future is dropped (its fixtures
+/// with it), whatever patches it still held are restored, and the test fails.
+pub(crate) async fn drive_async(
+    options: &RunOptions,
+    limit: Option<Duration>,
+    on_timeout: OnTimeout,
+    ctx: &TestContext,
+    here: impl Future<Output = ()>,
+) {
+    if isolated_here(options) {
+        let run = {
+            let _entered = ctx.enter();
+            isolation(limit, on_timeout).run_async(here)
+        };
+        ctx.wrap(run).await;
+        return;
+    }
+    let Some(limit) = limit else {
+        return here.await;
+    };
+    let start = Instant::now();
+    if ctx.wrap(crate::timeout::race(limit, here)).await.is_none() {
+        let elapsed = start.elapsed();
+        let leaks = crate::__private::restore_leaked_guards(ctx)
+            .map(|text| format!("\n{text}"))
+            .unwrap_or_default();
+        on_timeout.fail(format!(
+            "testrig: {} timed out after {} (limit {}); its future was dropped (cancelled at \
+             the `.await` it was waiting on) and its fixtures torn down. Tasks it spawned keep \
+             running unless a task scope owns them.{leaks}",
+            describe_context(ctx),
+            human(elapsed),
+            human(limit),
+        ));
     }
 }
 

@@ -16,9 +16,12 @@
 //! body keeps running on a detached thread: a thread cannot be killed. ...
 //! ```
 //!
+//! On a test, write `#[testrig::test(timeout = "5s")]`, or `#[case(..., timeout = "1s")]` for
+//! one case; the limit then covers the fixtures' set-up and teardown too.
+//!
 //! `TESTRIG_TIMEOUT` (`30s`, `500ms`, `2m`, a bare number of seconds; `0` or `off` for none)
-//! sets a default for [`run_with_default_timeout`], [`with_default_timeout`] and isolated
-//! tests. Under isolation ([`crate::isolate`]) the parent enforces the limit and kills the
+//! sets a default for every `#[testrig::test]` and `#[fixture_use]` test without a limit of
+//! its own, for [`run_with_default_timeout`], [`with_default_timeout`] and isolated tests. Under isolation ([`crate::isolate`]) the parent enforces the limit and kills the
 //! child process, which is the only way to stop a body that never returns.
 
 use std::future::Future;
@@ -123,40 +126,60 @@ where
 {
     let name = test_name();
     let what = describe_test(name.as_deref());
+    let body = match TestContext::current() {
+        Some(ctx) => Box::new(ctx.wrap_fn(body)) as Box<dyn FnOnce() -> R + Send>,
+        None => Box::new(body),
+    };
+    match run_limited(limit, &what, name.as_deref(), body) {
+        Ok(value) => value,
+        Err(message) => panic!("{message}"),
+    }
+}
+
+/// Runs `body` on a thread named `thread`; past `limit`, the message that fails `what`
+/// (`test `a::b``). A panic of the body comes back unchanged.
+pub(crate) fn run_limited<F, R>(
+    limit: Duration,
+    what: &str,
+    thread: Option<&str>,
+    body: F,
+) -> Result<R, String>
+where
+    F: FnOnce() -> R + Send + 'static,
+    R: Send + 'static,
+{
     let (tx, rx) = mpsc::channel();
     let run = move || {
         let _ = tx.send(catch_unwind(AssertUnwindSafe(body)));
     };
-    let run: Box<dyn FnOnce() + Send> = match TestContext::current() {
-        Some(ctx) => Box::new(ctx.wrap_fn(run)),
-        None => Box::new(run),
-    };
-    let mut builder = std::thread::Builder::new();
-    if let Some(name) = &name {
-        builder = builder.name(name.clone());
-    }
     let start = Instant::now();
+    let mut builder = std::thread::Builder::new();
+    if let Some(thread) = thread {
+        builder = builder.name(thread.to_owned());
+    }
     let handle = builder
         .spawn(run)
         .unwrap_or_else(|e| panic!("testrig: cannot start a thread for {what}: {e}"));
     match rx.recv_timeout(limit) {
         Ok(Ok(value)) => {
             let _ = handle.join();
-            value
+            Ok(value)
         }
         Ok(Err(payload)) => {
             let _ = handle.join();
             resume_unwind(payload)
         }
-        Err(RecvTimeoutError::Timeout) => panic!(
+        Err(RecvTimeoutError::Timeout) => Err(format!(
             "testrig: {what} timed out after {} (limit {}); its body keeps running on a \
-             detached thread (`{}`): a thread cannot be killed, so whatever it holds stays held \
-             until it returns. Run the test isolated (`testrig::isolate::Isolation::new()\
-             .timeout(..)`) to have it killed with its process.",
+             detached thread (`{}`): a thread cannot be killed, so whatever it holds (its \
+             fixtures, patches and serial keys) stays held until it returns. Run the test \
+             isolated (`#[testrig::test(isolated, timeout = \"..\")]`, or \
+             `testrig::isolate::Isolation::new().timeout(..)`) to have it killed with its \
+             process.",
             human(start.elapsed()),
             human(limit),
-            name.as_deref().unwrap_or("<unnamed>"),
-        ),
+            thread.unwrap_or("<unnamed>"),
+        )),
         Err(RecvTimeoutError::Disconnected) => match handle.join() {
             Err(payload) => resume_unwind(payload),
             Ok(()) => unreachable!("the body thread always sends its outcome"),
@@ -201,13 +224,7 @@ where
 pub async fn with_timeout<F: Future>(limit: Duration, fut: F) -> F::Output {
     let what = describe_test(test_name().as_deref());
     let start = Instant::now();
-    let timer = Timer::start(limit);
-    let raced = Race {
-        fut: Box::pin(fut),
-        timer: &timer,
-    }
-    .await;
-    match raced {
+    match race(limit, fut).await {
         Some(value) => value,
         None => panic!(
             "testrig: {what} timed out after {} (limit {}); its future was dropped (cancelled \
@@ -232,6 +249,16 @@ pub async fn with_default_timeout<F: Future>(fut: F) -> F::Output {
         Some(limit) => with_timeout(limit, fut).await,
         None => fut.await,
     }
+}
+
+/// `Some(output)` if `fut` finishes within `limit`, else `None` (and `fut` is dropped).
+pub(crate) async fn race<F: Future>(limit: Duration, fut: F) -> Option<F::Output> {
+    let timer = Timer::start(limit);
+    Race {
+        fut: Box::pin(fut),
+        timer: &timer,
+    }
+    .await
 }
 
 struct Race<'t, F> {

@@ -100,6 +100,7 @@ pub(crate) fn test(args: TokenStream, item: TokenStream) -> TokenStream {
     func.attrs = kept;
     let params = parse::params(&mut func, &mut cx);
     let bound = valid::test(&func, &params, &cases, &uses, &mut cx);
+    valid::test_options(&args, &cases, &mut cx);
     if func.sig.asyncness.is_some()
         && !func.attrs.iter().any(parse::is_runtime_attr)
         && !cfg!(feature = "tokio")
@@ -122,6 +123,7 @@ pub(crate) fn test(args: TokenStream, item: TokenStream) -> TokenStream {
         cases: &cases,
         uses: &uses,
         autouse: !args.no_autouse,
+        options: Some(&args),
         add_test_attr: true,
     })
 }
@@ -174,6 +176,7 @@ pub(crate) fn fixture_use(args: TokenStream, item: TokenStream) -> TokenStream {
         cases: &[],
         uses: &uses,
         autouse: true,
+        options: None,
         add_test_attr: false,
     })
 }

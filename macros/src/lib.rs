@@ -2,6 +2,7 @@
 //! (`use testrig::prelude::*;`); this crate is an implementation detail.
 
 mod ctxt;
+mod duration;
 mod entry;
 mod expand;
 mod item;
@@ -82,6 +83,25 @@ pub fn fixture(args: TokenStream, item: TokenStream) -> TokenStream {
 /// * `async fn` tests: put `#[tokio::test]` below `#[testrig::test]`, or enable testrig's
 ///   feature `tokio` for a current-thread runtime.
 /// * `#[testrig::test(no_autouse)]` skips the `autouse` fixtures.
+/// * `#[testrig::test(isolated)]` runs the test (its fixtures included) in a child process of
+///   the test binary that runs only this test (each case in its own child, selected by its
+///   full name such as `polarify::third_quadrant`): environment changes, `static`s and
+///   crashes stay there. Under nextest, which already gives each test a process, it runs in
+///   place. Session fixtures are built again in the child. Costs a process start per test.
+/// * `#[testrig::test(timeout = "5s")]` (`"500ms"`, `"2m"`, `"1.5h"`) fails the test when
+///   set-up, body and teardown together take longer, naming the test, its case and the time
+///   taken; `TESTRIG_TIMEOUT` gives every testrig test a default. A sync test past its limit
+///   keeps running on a detached thread (a thread cannot be killed; with `isolated` the child
+///   process is killed instead); an async test's future is dropped, so its fixtures are torn
+///   down. A case may set its own limit: `#[case(..., timeout = "1s")]`.
+/// * `#[testrig::test(serial = "db")]` (or `serial = ["db", "cache"]`) runs the test holding
+///   those keys (see `testrig::lock::serial`): tests sharing a key never overlap, in this
+///   process or any other (nextest, isolated children), while the rest run in parallel.
+/// * Options combine: `#[testrig::test(isolated, timeout = "2s", serial = "db", no_autouse)]`.
+///   A test that panics before its limit fails with its own panic, so `#[should_panic]` and
+///   `xfail` work as without a limit; a timeout is always a failure, never an `xfail` pass.
+///   A bare `#[should_panic]` accepts any panic, a timeout's too: give it
+///   `expected = "..."`.
 /// * With testrig's feature `proptest`, `#[strategy(0..100u32)] n: u32` makes a property
 ///   test: proptest draws the value (shrinking failures, saving them under
 ///   `proptest-regressions/` as `proptest!` does) while the other parameters are fixtures.
@@ -112,6 +132,25 @@ pub fn fixture(args: TokenStream, item: TokenStream) -> TokenStream {
 /// ```
 ///
 /// A failing case prints its id as written, the `#[case]` line and each argument as written.
+///
+/// ```
+/// use testrig::prelude::*;
+///
+/// #[fixture]
+/// fn mock_env() -> EnvGuard {
+///     env::set("DOC_OPTIONS_KEY", "on")
+/// }
+///
+/// #[testrig::test(isolated, timeout = "30s", serial = "doc-db")]
+/// #[fixture_use(mock_env)]
+/// #[case(1, id = "quick")]
+/// #[case(2, id = "slow", timeout = "1m")]
+/// fn with_options(n: u32) {
+///     assert!(n > 0);
+///     assert_eq!(std::env::var("DOC_OPTIONS_KEY").unwrap(), "on");
+/// }
+/// # fn main() {}
+/// ```
 #[proc_macro_attribute]
 pub fn test(args: TokenStream, item: TokenStream) -> TokenStream {
     entry::test(args.into(), item.into()).into()

@@ -57,27 +57,94 @@ pub(crate) fn fixture_args(args: TokenStream, cx: &mut Ctxt) -> FixtureArgs {
     out
 }
 
-/// `#[testrig::test(no_autouse)]`
+/// `#[testrig::test(isolated, timeout = "5s", serial = "db", no_autouse)]`
 #[derive(Default)]
 pub(crate) struct TestArgs {
     pub(crate) no_autouse: bool,
+    pub(crate) isolated: bool,
+    pub(crate) timeout: Option<LitStr>,
+    /// Serial keys in the order written.
+    pub(crate) serial: Vec<LitStr>,
 }
+
+impl TestArgs {
+    /// Whether any option the runner acts on (`isolated`, `timeout`, `serial`) is set.
+    pub(crate) fn has_run_options(&self) -> bool {
+        self.isolated || self.timeout.is_some() || !self.serial.is_empty()
+    }
+}
+
+const TEST_OPTIONS: &str =
+    "expected `isolated`, `timeout = \"5s\"`, `serial = \"key\"` or `no_autouse`";
 
 pub(crate) fn test_args(args: TokenStream, cx: &mut Ctxt) -> TestArgs {
     let mut out = TestArgs::default();
+    let mut seen: Vec<String> = Vec::new();
     for meta in metas(args, cx) {
-        match &meta {
-            Meta::Path(p) if p.is_ident(NO_AUTOUSE) => out.no_autouse = true,
-            _ => cx.error_at(
-                meta.path(),
-                format!(
-                    "unknown test option `{}`; the only option is `no_autouse`",
-                    path_text(meta.path())
+        let path = meta.path();
+        let key = path_text(path);
+        let known = [NO_AUTOUSE, ISOLATED, TIMEOUT, SERIAL].contains(&key.as_str());
+        if !known {
+            cx.error_at(path, format!("unknown test option `{key}`; {TEST_OPTIONS}"));
+            continue;
+        }
+        if seen.contains(&key) {
+            cx.error_at(path, format!("option `{key}` is given twice; keep one"));
+            continue;
+        }
+        seen.push(key.clone());
+        match (key.as_str(), &meta) {
+            (NO_AUTOUSE, Meta::Path(_)) => out.no_autouse = true,
+            (ISOLATED, Meta::Path(_)) => out.isolated = true,
+            (NO_AUTOUSE | ISOLATED, _) => {
+                let message = format!("`{key}` takes no value; write `#[testrig::test({key})]`");
+                match &meta {
+                    Meta::NameValue(nv) => cx.error_at(&nv.value, message),
+                    _ => cx.error_at(&meta, message),
+                }
+            }
+            (TIMEOUT, Meta::NameValue(nv)) => match lit_str(&nv.value) {
+                Some(s) => out.timeout = Some(s.clone()),
+                None => cx.error_at(
+                    &nv.value,
+                    "`timeout` takes a duration in a string literal, e.g. `timeout = \"5s\"`",
                 ),
-            ),
+            },
+            (SERIAL, Meta::NameValue(nv)) => out.serial = serial_keys(&nv.value, cx),
+            _ => cx.error_at(&meta, format!("write the option as `{key} = \"...\"`")),
         }
     }
     out
+}
+
+/// `serial = "db"` or `serial = ["db", "cache"]`.
+fn serial_keys(value: &Expr, cx: &mut Ctxt) -> Vec<LitStr> {
+    const HOW: &str =
+        "`serial` takes string literals: `serial = \"db\"` or `serial = [\"db\", \"cache\"]`";
+    match value {
+        Expr::Array(list) if list.elems.is_empty() => {
+            cx.error_at(value, "list at least one key: `serial = [\"db\"]`");
+            Vec::new()
+        }
+        Expr::Array(list) => list
+            .elems
+            .iter()
+            .filter_map(|e| {
+                let key = lit_str(e).cloned();
+                if key.is_none() {
+                    cx.error_at(e, HOW);
+                }
+                key
+            })
+            .collect(),
+        _ => match lit_str(value) {
+            Some(s) => vec![s.clone()],
+            None => {
+                cx.error_at(value, HOW);
+                Vec::new()
+            }
+        },
+    }
 }
 
 fn metas(args: TokenStream, cx: &mut Ctxt) -> Vec<Meta> {
@@ -238,6 +305,7 @@ pub(crate) struct CaseAttr {
     pub(crate) ignore: Option<Option<LitStr>>,
     pub(crate) should_panic: Option<Option<LitStr>>,
     pub(crate) xfail: Option<LitStr>,
+    pub(crate) timeout: Option<LitStr>,
 }
 
 /// Splits a case's tokens at top-level commas. Commas inside `(...)`, `[...]` and `{...}`
@@ -323,6 +391,7 @@ pub(crate) fn case_tokens(span: Span, tokens: TokenStream, cx: &mut Ctxt) -> Cas
         ignore: None,
         should_panic: None,
         xfail: None,
+        timeout: None,
     };
     let chunks = match split_values(tokens.clone()) {
         Some(chunks) => chunks,
@@ -345,12 +414,13 @@ pub(crate) fn case_tokens(span: Span, tokens: TokenStream, cx: &mut Ctxt) -> Cas
                 (IGNORE, Some(v)) => out.ignore = Some(Some(v)),
                 (SHOULD_PANIC, Some(v)) => out.should_panic = Some(Some(v)),
                 (XFAIL, Some(v)) => out.xfail = Some(v),
-                (ID | IGNORE | SHOULD_PANIC | XFAIL, None) => need_str(cx, &k),
+                (TIMEOUT, Some(v)) => out.timeout = Some(v),
+                (ID | IGNORE | SHOULD_PANIC | XFAIL | TIMEOUT, None) => need_str(cx, &k),
                 _ => cx.error_at(
                     &key,
                     format!(
-                        "unknown case option `{k}`; expected `id`, `ignore`, `should_panic` or \
-                         `xfail`"
+                        "unknown case option `{k}`; expected `id`, `ignore`, `should_panic`, \
+                         `xfail` or `timeout`"
                     ),
                 ),
             }

@@ -16,3 +16,7 @@ pub(crate) const ID: &str = "id";
 pub(crate) const IGNORE: &str = "ignore";
 pub(crate) const SHOULD_PANIC: &str = "should_panic";
 pub(crate) const XFAIL: &str = "xfail";
+
+pub(crate) const ISOLATED: &str = "isolated";
+pub(crate) const TIMEOUT: &str = "timeout";
+pub(crate) const SERIAL: &str = "serial";

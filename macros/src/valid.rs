@@ -7,8 +7,9 @@ use crate::item::FnItem as ItemFn;
 use quote::ToTokens;
 
 use crate::ctxt::Ctxt;
+use crate::duration;
 use crate::naming;
-use crate::parse::{CaseAttr, FixtureArgs, Param, Source, path_text};
+use crate::parse::{CaseAttr, FixtureArgs, Param, Source, TestArgs, path_text};
 
 pub(crate) fn fixture(func: &ItemFn, args: &FixtureArgs, params: &[Param], cx: &mut Ctxt) {
     generics(func, cx);
@@ -167,6 +168,37 @@ pub(crate) fn unique_uses(uses: &[syn::Path], cx: &mut Ctxt) {
             cx.error_at(
                 p.to_token_stream(),
                 format!("fixture `{text}` is listed twice; list each fixture once"),
+            );
+        } else {
+            seen.push(text);
+        }
+    }
+}
+
+/// The run options of `#[testrig::test(...)]` and the per-case `timeout` marks: durations
+/// that parse (the runtime reads them again), keys that name something.
+pub(crate) fn test_options(args: &TestArgs, cases: &[CaseAttr], cx: &mut Ctxt) {
+    let limits = args
+        .timeout
+        .iter()
+        .chain(cases.iter().filter_map(|c| c.timeout.as_ref()));
+    for limit in limits {
+        if let Some(problem) = duration::problem(&limit.value()) {
+            cx.error(limit.span(), problem);
+        }
+    }
+    let mut seen: Vec<String> = Vec::new();
+    for key in &args.serial {
+        let text = key.value();
+        if text.trim().is_empty() {
+            cx.error(
+                key.span(),
+                "a serial key cannot be empty; name the shared resource, e.g. `serial = \"db\"`",
+            );
+        } else if seen.contains(&text) {
+            cx.error(
+                key.span(),
+                format!("serial key `{text}` is listed twice; list each key once"),
             );
         } else {
             seen.push(text);

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use super::child::unescape;
 use super::{CHILD_ENV, INDEX_ENV, Isolation, MARK};
-use crate::outcome::{describe_test, human};
+use crate::outcome::{TIMEOUT_IS_NO_PANIC, describe_test, human};
 
 #[derive(Clone, Copy)]
 enum Stream {
@@ -206,12 +206,17 @@ pub(super) fn run_child_at(
     };
 
     if let (Some(elapsed), Some(limit)) = (timed_out, limit) {
-        panic!(
+        let message = format!(
             "testrig: {what} timed out after {} (limit {}) in its isolated child process (pid \
              {pid}), which was killed.",
             human(elapsed),
             human(limit)
         );
+        if iso.report_timeout {
+            eprintln!("{message}\n{TIMEOUT_IS_NO_PANIC}");
+            return;
+        }
+        panic!("{message}");
     }
     match err.verdict.take() {
         Some(Ok(())) if status.success() => {}

@@ -7,6 +7,7 @@ mod cases;
 mod events;
 mod fixtures;
 mod leaks;
+mod options;
 #[cfg(feature = "proptest")]
 mod prop;
 mod session;

@@ -85,7 +85,7 @@ pub(super) fn many(
     }
 
     let test = test_attr(plan, &attrs, &drive);
-    let meta = meta_static(plan, &name, is_async);
+    let meta = meta_static(plan, &attrs, &name, is_async);
     let p = quote!(::testrig::__private);
     let bound_types: Vec<syn::Type> = func
         .sig
@@ -156,10 +156,16 @@ pub(super) fn many(
         if index > 0 {
             table.push('\x1e');
         }
-        for (k, field) in [id, leaf.names.join("::"), line.to_string(), report, xfail]
-            .iter()
-            .enumerate()
-        {
+        let mut fields = vec![id, leaf.names.join("::"), line.to_string(), report, xfail];
+        // A sixth field, written only when needed: `!` for a bare `should_panic` mark (a
+        // timeout must not count as its panic), then the case's own time limit.
+        let bare_should_panic = case.is_some_and(|c| matches!(c.should_panic, Some(None)));
+        let limit = case.and_then(|c| c.timeout.as_ref()).map(|l| l.value());
+        if bare_should_panic || limit.is_some() {
+            let flag = if bare_should_panic { "!" } else { "" };
+            fields.push(format!("{flag}{}", limit.unwrap_or_default()));
+        }
+        for (k, field) in fields.iter().enumerate() {
             if k > 0 {
                 table.push('\x1f');
             }

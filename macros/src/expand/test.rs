@@ -9,7 +9,7 @@ use syn::{Attribute, Expr, Ident, Path};
 use crate::item::FnItem as ItemFn;
 
 use crate::expand::fixture::dep;
-use crate::parse::{CaseAttr, Param, Source, is_runtime_attr, is_test_attr};
+use crate::parse::{CaseAttr, Param, Source, TestArgs, is_runtime_attr, is_test_attr};
 use crate::symbol::{IGNORE, SHOULD_PANIC};
 
 /// What to generate for one test function.
@@ -22,6 +22,9 @@ pub(crate) struct Plan<'a> {
     pub(crate) cases: &'a [CaseAttr],
     pub(crate) uses: &'a [Path],
     pub(crate) autouse: bool,
+    /// `#[testrig::test(...)]` options (`isolated`, `timeout`, `serial`); `None` for
+    /// `#[fixture_use]` alone.
+    pub(crate) options: Option<&'a TestArgs>,
     /// `#[fixture_use]` alone never adds `#[test]` (the item has its own, or had it).
     pub(crate) add_test_attr: bool,
 }
@@ -153,7 +156,12 @@ impl Drive {
     }
 }
 
-pub(super) fn meta_static(plan: &Plan<'_>, name: &Ident, is_async: bool) -> TokenStream {
+pub(super) fn meta_static(
+    plan: &Plan<'_>,
+    attrs: &Attrs,
+    name: &Ident,
+    is_async: bool,
+) -> TokenStream {
     let p = quote!(::testrig::__private);
     let name_str = name.to_string();
     let uses = plan.uses.iter().map(|u| {
@@ -168,6 +176,30 @@ pub(super) fn meta_static(plan: &Plan<'_>, name: &Ident, is_async: bool) -> Toke
         }
     });
     let autouse = plan.autouse;
+    // A bare `#[should_panic]` would take a timeout's panic for the one it expects.
+    let any_panic_passes = attrs
+        .leaf
+        .iter()
+        .any(|a| a.path().is_ident(SHOULD_PANIC) && matches!(a.meta, syn::Meta::Path(_)));
+    // Tests without options name one shared constant, so they cost nothing more to compile.
+    let options = match plan.options.filter(|o| o.has_run_options()) {
+        None => quote!(#p::RunOptions::NONE),
+        Some(o) => {
+            let isolated = o.isolated;
+            let timeout = match &o.timeout {
+                Some(t) => quote!(::core::option::Option::Some(#t)),
+                None => quote!(::core::option::Option::None),
+            };
+            let serial = &o.serial;
+            quote! {
+                #p::RunOptions {
+                    isolated: #isolated,
+                    timeout: #timeout,
+                    serial: &[#(#serial),*],
+                }
+            }
+        }
+    };
     quote! {
         static __TESTRIG_META: #p::TestMeta = #p::TestMeta {
             name: #name_str,
@@ -175,6 +207,8 @@ pub(super) fn meta_static(plan: &Plan<'_>, name: &Ident, is_async: bool) -> Toke
             file: ::core::file!(),
             uses: &[#(#uses),*],
             autouse: #autouse,
+            options: #options,
+            any_panic_passes: #any_panic_passes,
         };
     }
 }
@@ -235,7 +269,7 @@ fn single(plan: &Plan<'_>, mut func: ItemFn, attrs: Attrs) -> TokenStream {
             false,
         )
     };
-    let meta = meta_static(plan, &name, is_async);
+    let meta = meta_static(plan, &attrs, &name, is_async);
     let test = test_attr(plan, &attrs, &drive);
     let asyncness = leaf_async.then(|| quote!(async));
     let Attrs {

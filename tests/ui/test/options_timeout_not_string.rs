@@ -1,0 +1,4 @@
+#[testrig::test(timeout = 5)]
+fn seconds_as_a_number() {}
+
+fn main() {}
