@@ -224,8 +224,13 @@ pub(crate) fn current_owner() -> Owner {
     }
     CURRENT.with(|c| match &*c.borrow() {
         Some(ctx) => Owner::Test(ctx.id()),
-        None => Owner::Thread(std::thread::current().id()),
+        None => Owner::Thread(THREAD_ID.with(|id| *id)),
     })
+}
+
+thread_local! {
+    /// `thread::current()` clones an `Arc` on every call; the id alone is all an owner needs.
+    static THREAD_ID: ThreadId = std::thread::current().id();
 }
 
 /// A handle naming the current owner; made only when a key is first taken, because cloning it
