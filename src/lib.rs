@@ -100,7 +100,7 @@ pub use time::ClockGuard;
 ///
 /// #[patchable(always)] // `always` only because doc examples are not test builds
 /// fn fetch_price(sku: &str) -> u32 {
-///     unimplemented!("calls the pricing service for {sku}")
+///     panic!("the pricing service is not reachable from a test: {sku}")
 /// }
 ///
 /// # fn main() {
@@ -125,7 +125,7 @@ pub use testrig_macros::patchable;
 /// #[patchable(always)]
 /// impl Thermometer {
 ///     fn celsius(&self) -> f64 {
-///         unimplemented!("reads the sensor")
+///         panic!("no sensor attached to this machine")
 ///     }
 /// }
 ///
