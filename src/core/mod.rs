@@ -13,139 +13,23 @@
 //! all of its keys are free, then takes them together, so no two patches can each hold a part
 //! of what the other needs.
 
-use std::any::Any;
+mod key;
+mod leak;
+mod wait;
+
 use std::collections::HashMap;
-use std::ffi::{OsStr, OsString};
-use std::fmt;
-use std::hash::{BuildHasherDefault, Hasher};
-use std::io::Write as _;
+use std::hash::BuildHasherDefault;
 use std::panic::Location;
-use std::path::PathBuf;
-use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock, PoisonError};
-use std::time::{Duration, Instant};
+use std::sync::{Condvar, Mutex, MutexGuard, OnceLock, PoisonError};
 
 use crate::context::{Holder, Owner, current_holder, current_owner};
 
-/// What a guard patches. Two equal keys are the same piece of global state.
-#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub(crate) enum Key {
-    Env(OsString),
-    Cwd,
-    Clock,
-    /// A patchable function, by the address of its slot; the name is for messages.
-    Patch(usize, &'static str),
-    /// A user-named key of `serial(...)`: a lock with no state behind it.
-    Serial(String),
-    /// `log`'s global max level (feature `log`).
-    LogLevel,
-}
-
-impl fmt::Display for Key {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Key::Env(k) => write!(f, "env var `{}`", k.to_string_lossy()),
-            Key::Cwd => f.write_str("the current directory"),
-            Key::Clock => f.write_str("the clock"),
-            Key::Patch(_, name) => write!(f, "patched fn `{name}`"),
-            Key::Serial(k) => write!(f, "serial key `{k}`"),
-            Key::LogLevel => f.write_str("the `log` max level"),
-        }
-    }
-}
-
-impl fmt::Debug for Key {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(self, f)
-    }
-}
-
-impl Key {
-    fn view(&self) -> KeyView<'_> {
-        match self {
-            Key::Env(k) => KeyView::Env(k),
-            Key::Cwd => KeyView::Cwd,
-            Key::Clock => KeyView::Clock,
-            Key::Patch(at, name) => KeyView::Patch(*at, name),
-            Key::Serial(k) => KeyView::Serial(k),
-            Key::LogLevel => KeyView::LogLevel,
-        }
-    }
-}
-
-/// A key borrowed from the caller: looking up a key patched before allocates nothing.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub(crate) enum KeyView<'a> {
-    Env(&'a OsStr),
-    Cwd,
-    Clock,
-    Patch(usize, &'static str),
-    Serial(&'a str),
-    LogLevel,
-}
-
-impl KeyView<'_> {
-    fn to_key(self) -> Key {
-        match self {
-            KeyView::Env(k) => Key::Env(k.to_owned()),
-            KeyView::Cwd => Key::Cwd,
-            KeyView::Clock => Key::Clock,
-            KeyView::Patch(at, name) => Key::Patch(at, name),
-            KeyView::Serial(k) => Key::Serial(k.to_owned()),
-            KeyView::LogLevel => Key::LogLevel,
-        }
-    }
-
-    /// FxHash of the key: keys are short and trusted, so SipHash's flood resistance buys
-    /// nothing here.
-    fn hash64(self) -> u64 {
-        let mut h = FxHasher::default();
-        match self {
-            KeyView::Env(k) => {
-                h.write_u64(1);
-                h.write(k.as_encoded_bytes());
-            }
-            KeyView::Cwd => h.write_u64(2),
-            KeyView::Clock => h.write_u64(3),
-            KeyView::Patch(at, _) => {
-                h.write_u64(4);
-                h.write_u64(at as u64);
-            }
-            KeyView::Serial(k) => {
-                h.write_u64(5);
-                h.write(k.as_bytes());
-            }
-            KeyView::LogLevel => h.write_u64(6),
-        }
-        h.finish()
-    }
-}
-
-/// A value of patched state, as the ledger stores it.
-#[derive(Clone)]
-pub(crate) enum Value {
-    Unit,
-    Os(Option<OsString>),
-    Path(PathBuf),
-    Any(Arc<dyn Any + Send + Sync>),
-}
-
-/// How to read and write one kind of state. Implementations are zero-sized statics.
-pub(crate) trait Slot: Sync {
-    fn read(&self, key: &Key) -> Value;
-    fn write(&self, key: &Key, value: &Value) -> std::io::Result<()>;
-}
-
-/// The slot of keys that have no state behind them (`serial`).
-pub(crate) struct NoState;
-
-impl Slot for NoState {
-    fn read(&self, _key: &Key) -> Value {
-        Value::Unit
-    }
-    fn write(&self, _key: &Key, _value: &Value) -> std::io::Result<()> {
-        Ok(())
-    }
-}
+use key::PassThrough;
+pub(crate) use key::{Key, KeyView, NoState, Slot, Value};
+use leak::thread_owner;
+pub(crate) use leak::{live_guards, poison_for_tests, report, restore_owner};
+pub(crate) use wait::lock_timeout;
+use wait::wait_for_keys;
 
 struct Layer {
     guard: u64,
@@ -174,47 +58,6 @@ impl KeyState {
 
     fn held_by_other(&self, owner: Owner) -> bool {
         self.holder.as_ref().is_some_and(|(o, _)| *o != owner)
-    }
-}
-
-#[derive(Default)]
-struct FxHasher(u64);
-
-impl FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            self.write_u64(u64::from_le_bytes(chunk.try_into().expect("8 bytes")));
-        }
-        let mut tail = [0u8; 8];
-        tail[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
-        self.write_u64(u64::from_le_bytes(tail) ^ bytes.len() as u64);
-    }
-
-    fn write_u64(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-/// The index is keyed by an FxHash already; hashing it again would only cost time.
-#[derive(Default)]
-struct PassThrough(u64);
-
-impl Hasher for PassThrough {
-    fn write(&mut self, _bytes: &[u8]) {
-        unreachable!("the index is keyed by u64 hashes")
-    }
-
-    fn write_u64(&mut self, hash: u64) {
-        self.0 = hash;
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
     }
 }
 
@@ -502,99 +345,6 @@ fn finish(
     guard
 }
 
-/// Blocks until every slot is free or already held by `owner`, and returns the state locked.
-#[track_caller]
-fn wait_for_keys(
-    mut state: MutexGuard<'static, State>,
-    owner: Owner,
-    slots: &[usize],
-    site: &'static Location<'static>,
-) -> MutexGuard<'static, State> {
-    let mut deadline = None;
-    loop {
-        let Some(&at) = slots
-            .iter()
-            .find(|&&at| state.keys[at].held_by_other(owner))
-        else {
-            if deadline.is_some() {
-                state.waiting.remove(&owner);
-            }
-            return state;
-        };
-        let key = &state.keys[at].key;
-        if let Some(cycle) = find_cycle(&state, owner, at) {
-            let key = key.clone();
-            state.waiting.remove(&owner);
-            drop(state);
-            panic!(
-                "testrig: deadlock: patching {key} at {site} would wait forever:\n{cycle}\
-                 Patch keys in the same order in every test, or take them together \
-                 (`env::set_many`), so that no test holds one while waiting for another."
-            );
-        }
-        let now = Instant::now();
-        let deadline = *deadline.get_or_insert_with(|| now + lock_timeout());
-        if now >= deadline {
-            let held = &state.keys[at];
-            let message = format!(
-                "testrig: waited {:?} to patch {key} at {site}, but test `{}` still holds it \
-                 (guard created at {}). Drop that guard sooner, or raise TESTRIG_LOCK_TIMEOUT \
-                 (seconds) if the wait is legitimate.",
-                lock_timeout(),
-                held.holder
-                    .as_ref()
-                    .map(|(_, h)| h.to_string())
-                    .unwrap_or_default(),
-                held.layers.last().map_or(site, |l| l.site),
-            );
-            state.waiting.remove(&owner);
-            drop(state);
-            panic!("{message}");
-        }
-        state.waiting.insert(owner, at);
-        state.waiters += 1;
-        state = core()
-            .changed
-            .wait_timeout(state, deadline - now)
-            .unwrap_or_else(PoisonError::into_inner)
-            .0;
-        state.waiters -= 1;
-    }
-}
-
-/// If `owner` waiting for slot `at` closes a cycle of owners waiting for each other,
-/// describes it.
-fn find_cycle(state: &State, owner: Owner, mut at: usize) -> Option<String> {
-    let mut chain = String::new();
-    for _ in 0..=state.waiting.len() {
-        let held = &state.keys[at];
-        let (held_by, holder) = held.holder.as_ref()?;
-        let site = held.layers.last().map(|l| l.site);
-        chain += &format!(
-            "  - {} is held by `{holder}` (guard created at {})\n",
-            held.key,
-            site.map_or_else(|| "?".into(), |s| s.to_string())
-        );
-        if *held_by == owner {
-            return Some(chain);
-        }
-        at = *state.waiting.get(held_by)?;
-        chain += &format!("    which waits for {}\n", state.keys[at].key);
-    }
-    None
-}
-
-pub(crate) fn lock_timeout() -> Duration {
-    static TIMEOUT: OnceLock<Duration> = OnceLock::new();
-    *TIMEOUT.get_or_init(|| {
-        std::env::var("TESTRIG_LOCK_TIMEOUT")
-            .ok()
-            .and_then(|s| s.trim().parse::<f64>().ok())
-            .filter(|s| s.is_finite() && *s >= 0.0)
-            .map_or(Duration::from_secs(60), Duration::from_secs_f64)
-    })
-}
-
 impl Guard {
     /// The value this guard's layer holds on `key`, if the guard is still live.
     pub(crate) fn with_value<R>(&self, key: &Key, f: impl FnOnce(&Value) -> R) -> Option<R> {
@@ -686,127 +436,4 @@ fn remove_layer(key_state: &mut KeyState, id: u64) -> bool {
         return true;
     }
     false
-}
-
-/// A guard that outlived its owner, restored by force.
-#[derive(Clone, Debug)]
-pub(crate) struct Leak {
-    pub(crate) key: Key,
-    pub(crate) site: &'static Location<'static>,
-}
-
-impl fmt::Display for Leak {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} patched at {}", self.key, self.site)
-    }
-}
-
-/// Restores every key `owner` still holds, as if all its guards had been dropped, and lists
-/// the guards that were still live. A guard dropped afterwards finds nothing to undo.
-pub(crate) fn restore_owner(owner: Owner) -> Vec<Leak> {
-    let mut state = lock();
-    let mut leaks = Vec::new();
-    for key_state in &mut state.keys {
-        if !matches!(key_state.holder, Some((o, _)) if o == owner) {
-            continue;
-        }
-        leaks.extend(key_state.layers.drain(..).map(|l| Leak {
-            key: key_state.key.clone(),
-            site: l.site,
-        }));
-        if let Err(err) = key_state.slot.write(&key_state.key, &key_state.original) {
-            report(format_args!(
-                "testrig: could not restore {}: {err}",
-                key_state.key
-            ));
-        }
-        key_state.holder = None;
-        key_state.original = Value::Unit;
-    }
-    if !leaks.is_empty() && state.waiters > 0 {
-        core().changed.notify_all();
-    }
-    leaks.sort_by_key(|l| (l.site.file(), l.site.line(), l.site.column()));
-    leaks
-}
-
-/// The guards still live now, with their holders, for the report at process exit.
-pub(crate) fn live_guards() -> Vec<(Leak, String)> {
-    let state = lock();
-    let mut live: Vec<_> = state
-        .keys
-        .iter()
-        .flat_map(|s| {
-            let holder = s
-                .holder
-                .as_ref()
-                .map(|(_, h)| h.to_string())
-                .unwrap_or_default();
-            s.layers.iter().map(move |l| {
-                (
-                    Leak {
-                        key: s.key.clone(),
-                        site: l.site,
-                    },
-                    holder.clone(),
-                )
-            })
-        })
-        .collect();
-    live.sort_by_key(|(l, _)| (l.site.file(), l.site.line()));
-    live
-}
-
-/// Writes a line to stderr without the test harness's capture, which may already be gone
-/// (thread teardown, process exit), and without ever panicking.
-pub(crate) fn report(message: fmt::Arguments<'_>) {
-    let _ = writeln!(std::io::stderr().lock(), "{message}");
-}
-
-/// Guards owned by a bare thread (no testrig test around them) are checked when that thread
-/// ends: libtest runs each test on a thread of its own, so that is the end of the test.
-mod thread_owner {
-    use super::*;
-
-    /// Captured when the thread first patches something: `thread::current()` may no longer be
-    /// reachable while thread-locals are being torn down.
-    struct Watch {
-        id: std::thread::ThreadId,
-        name: String,
-    }
-
-    impl Drop for Watch {
-        fn drop(&mut self) {
-            for leak in restore_owner(Owner::Thread(self.id)) {
-                report(format_args!(
-                    "testrig: {leak} was still live when its thread `{}` ended; it has been \
-                     restored. Keep the guard in a local (`let _guard = ...`) so it drops at the \
-                     end of the test.",
-                    self.name
-                ));
-            }
-        }
-    }
-
-    thread_local! {
-        static WATCH: Watch = {
-            let t = std::thread::current();
-            Watch { id: t.id(), name: t.name().unwrap_or("<unnamed>").to_owned() }
-        };
-    }
-
-    pub(super) fn watch() {
-        // Touching the thread-local registers its destructor; ignore threads already ending.
-        let _ = WATCH.try_with(|_| ());
-    }
-}
-
-/// Panics on a thread while it holds the core's mutex, leaving the mutex poisoned.
-pub(crate) fn poison_for_tests() {
-    let _ = std::thread::spawn(|| {
-        let _state = lock();
-        panic!("poisoning the guard core on purpose");
-    })
-    .join();
-    assert!(core().state.is_poisoned());
 }
