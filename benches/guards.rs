@@ -45,9 +45,15 @@ fn env_pairs(c: &mut Criterion) {
 }
 
 fn serial_key(c: &mut Criterion) {
-    c.bench_function("lock::serial take + release", |b| {
+    let mut group = c.benchmark_group("serial key take+release");
+    group.bench_function("lock::serial_local (in-process key)", |b| {
+        b.iter(|| drop(testrig::lock::serial_local(black_box("bench-key"))))
+    });
+    // Also opens and locks a file under target/testrig-locks, so other processes wait too.
+    group.bench_function("lock::serial (in-process key + file lock)", |b| {
         b.iter(|| drop(testrig::lock::serial(black_box("bench-key"))))
     });
+    group.finish();
 }
 
 criterion_group!(benches, env_pairs, serial_key);
