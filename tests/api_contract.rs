@@ -1,0 +1,230 @@
+//! The user-facing contract, written the way its examples write it: fixtures (explicit,
+//! implicit, session), cases with ids and marks, the guard forms, function seams, HTTP and log
+//! capture. If a form stops compiling or behaving as shown, this binary says so.
+
+use std::f64::consts::{FRAC_PI_4, SQRT_2};
+use std::io;
+use std::path::Path;
+use std::time::{Duration, UNIX_EPOCH};
+
+use testrig::prelude::*;
+
+// ---- fixtures -------------------------------------------------------------------------------
+
+struct Settings {
+    key: String,
+}
+
+impl Settings {
+    fn from_env() -> Settings {
+        Settings {
+            key: std::env::var("IMPLICIT_KEY").unwrap_or_default(),
+        }
+    }
+}
+
+struct Corpus {
+    words: Vec<&'static str>,
+}
+
+impl Corpus {
+    fn load() -> Corpus {
+        Corpus {
+            words: vec!["alpha", "beta"],
+        }
+    }
+}
+
+#[fixture]
+fn mock_env() -> EnvGuard {
+    env::set("IMPLICIT_KEY", "IMPLICIT_VALUE")
+}
+
+#[fixture]
+fn settings(_mock_env: &EnvGuard) -> Settings {
+    Settings::from_env()
+}
+
+#[fixture(scope = "session")]
+fn big_corpus() -> Corpus {
+    Corpus::load()
+}
+
+#[test]
+#[fixture_use(mock_env)]
+fn reads_env() {
+    assert_eq!(std::env::var("IMPLICIT_KEY").unwrap(), "IMPLICIT_VALUE");
+}
+
+#[testrig::test]
+fn uses_settings(settings: Settings, big_corpus: &Corpus) {
+    // `settings` took `&EnvGuard`: the patch was still live while the fixture was built.
+    assert_eq!(settings.key, "IMPLICIT_VALUE");
+    assert_eq!(big_corpus.words, ["alpha", "beta"]);
+}
+
+// ---- cases ----------------------------------------------------------------------------------
+
+fn polar(x: f64, y: f64) -> (f64, f64) {
+    (x.hypot(y), y.atan2(x))
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() < 1e-9 || (a.is_infinite() && a == b)
+}
+
+#[testrig::test]
+#[case(0.0, 0.0, (0.0, 0.0), id = "origin")]
+#[case(1.0, 1.0, (SQRT_2, FRAC_PI_4), id = "first quadrant")]
+#[case(-1.0, -1.0, (SQRT_2, -2.356194490192345), id = "third quadrant")]
+#[case(f64::NAN, 0.0, (f64::NAN, 0.0), id = "nan input", xfail = "NaN is not handled yet")]
+#[case(1e308, 1e308, (f64::INFINITY, FRAC_PI_4), ignore = "slow on CI")]
+fn polarify(x: f64, y: f64, expected: (f64, f64), tmp_dir: TempDir) {
+    let (r, theta) = polar(x, y);
+    assert!(
+        close(r, expected.0) && close(theta, expected.1),
+        "({r}, {theta})"
+    );
+    assert!(tmp_dir.exists());
+}
+
+#[test]
+fn the_cases_are_listed_by_id() {
+    let out = std::process::Command::new(std::env::current_exe().unwrap())
+        .args(["--list", "--include-ignored"])
+        .output()
+        .unwrap();
+    let listing = String::from_utf8(out.stdout).unwrap();
+    for id in [
+        "origin",
+        "first_quadrant",
+        "third_quadrant",
+        "nan_input",
+        "case_5",
+    ] {
+        let name = format!("polarify::{id}: test");
+        assert!(
+            listing.lines().any(|l| l == name),
+            "{name} missing:\n{listing}"
+        );
+    }
+}
+
+// ---- guards ---------------------------------------------------------------------------------
+
+#[test]
+fn guard_forms() {
+    let tmp = fs::tmp_dir();
+    let before = {
+        let _hold = fs::chdir(".");
+        std::env::current_dir().unwrap()
+    };
+    {
+        let _g = env::set("API_URL", "http://127.0.0.1:1");
+        let _h = env::remove("HOME");
+        let _d = fs::chdir(tmp.path());
+        let clock = time::freeze_at(UNIX_EPOCH + Duration::from_secs(1_700_000_000));
+        let start = time::Instant::now();
+        clock.advance(Duration::from_secs(30 * 60));
+        assert_eq!(start.elapsed(), Duration::from_secs(30 * 60));
+        assert_eq!(
+            time::SystemTime::now(),
+            UNIX_EPOCH + Duration::from_secs(1_700_000_000 + 30 * 60)
+        );
+        assert_eq!(std::env::var("API_URL").unwrap(), "http://127.0.0.1:1");
+        assert!(std::env::var_os("HOME").is_none());
+    }
+    assert!(std::env::var_os("API_URL").is_none());
+    let _hold = fs::chdir(".");
+    assert_eq!(std::env::current_dir().unwrap(), before);
+}
+
+// ---- function patches -----------------------------------------------------------------------
+
+/// Creates the cache directory (the seam the tests replace).
+#[testrig::patchable]
+pub fn make_dir(path: &Path) -> io::Result<()> {
+    std::fs::create_dir(path)
+}
+
+#[test]
+fn patched_make_dir_fails_then_comes_back() {
+    let tmp = fs::tmp_dir();
+    {
+        let _p = patch!(make_dir, |_path: &Path| Err(
+            io::ErrorKind::PermissionDenied.into()
+        ));
+        let err = make_dir(&tmp.join("cache")).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::PermissionDenied);
+    }
+    make_dir(&tmp.join("cache")).unwrap();
+    assert!(tmp.join("cache").is_dir());
+}
+
+// ---- HTTP -----------------------------------------------------------------------------------
+
+#[cfg(feature = "http")]
+mod http_contract {
+    use serde_json::json;
+    use testrig::prelude::*;
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, ResponseTemplate};
+
+    async fn make_request(url: &str) {
+        reqwest::Client::new()
+            .post(url)
+            .json(&json!({"key_1": "value_1", "other": 2}))
+            .send()
+            .await
+            .unwrap();
+    }
+
+    #[testrig::test]
+    #[tokio::test]
+    async fn posts_json(http: MockServer) {
+        Mock::given(method("POST"))
+            .and(path("/post"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({"ok": true})))
+            .mount(&http)
+            .await;
+        make_request(&format!("{}/post", http.uri())).await;
+        http.assert_received(post("/post").json_includes(json!({"key_1": "value_1"})))
+            .await;
+    }
+
+    #[test]
+    fn blocking_server() {
+        let server = BlockingMockServer::start();
+        server.mount(Mock::given(method("GET")).respond_with(ResponseTemplate::new(204)));
+        let status = reqwest::blocking::get(format!("{}/health", server.uri()))
+            .unwrap()
+            .status();
+        assert_eq!(status, 204);
+        server.assert_received(get("/health").times(1));
+        server.assert_no_unmatched();
+    }
+}
+
+// ---- log capture ----------------------------------------------------------------------------
+
+#[cfg(feature = "log")]
+mod log_contract {
+    use testrig::prelude::*;
+
+    struct Client;
+
+    impl Client {
+        fn call(&self) {
+            log::warn!("retrying in 2s");
+        }
+    }
+
+    #[testrig::test]
+    fn warns_on_retry(logs: LogCapture) {
+        let client = Client;
+        client.call();
+        logs.assert_contains(Level::Warn, "retrying");
+        let _: testrig::log::Level = Level::Warn;
+        assert_eq!(logs.records().len(), 1);
+    }
+}
