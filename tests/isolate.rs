@@ -207,12 +207,10 @@ fn timeout_under_isolation_kills_the_child() {
     let dir = std::env::temp_dir().join(format!("testrig-isolate-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let pid_file = dir.join("child.pid");
-    let output = common::helper("helper_sleeps_past_its_timeout")
-        .env("TESTRIG_TEST_PID_FILE", &pid_file)
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&output.stdout).into_owned()
-        + &String::from_utf8_lossy(&output.stderr);
+    let (output, text) = common::run(
+        &mut common::helper("helper_sleeps_past_its_timeout")
+            .env("TESTRIG_TEST_PID_FILE", &pid_file),
+    );
     assert!(!output.status.success(), "{text}");
     assert!(
         text.contains("test `helper_sleeps_past_its_timeout` timed out after"),

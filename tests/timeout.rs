@@ -147,12 +147,8 @@ fn helper_default_timeout() {
 
 #[test]
 fn default_limit_comes_from_testrig_timeout() {
-    let output = common::helper("helper_default_timeout")
-        .env("TESTRIG_TIMEOUT", "200ms")
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&output.stdout).into_owned()
-        + &String::from_utf8_lossy(&output.stderr);
+    let (output, text) =
+        common::run(&mut common::helper("helper_default_timeout").env("TESTRIG_TIMEOUT", "200ms"));
     assert!(!output.status.success(), "{text}");
     assert!(
         text.contains("test `helper_default_timeout` timed out after"),
@@ -163,12 +159,8 @@ fn default_limit_comes_from_testrig_timeout() {
 
 #[test]
 fn a_malformed_testrig_timeout_is_an_error_not_no_limit() {
-    let output = common::helper("helper_default_timeout")
-        .env("TESTRIG_TIMEOUT", "fast")
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&output.stdout).into_owned()
-        + &String::from_utf8_lossy(&output.stderr);
+    let (output, text) =
+        common::run(&mut common::helper("helper_default_timeout").env("TESTRIG_TIMEOUT", "fast"));
     assert!(!output.status.success(), "{text}");
     assert!(
         text.contains("TESTRIG_TIMEOUT=`fast` is not a duration"),

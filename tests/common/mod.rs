@@ -27,7 +27,12 @@ pub fn helper(name: &str) -> Command {
 
 /// Runs test `name` of this binary as a helper and returns its output, stdout then stderr.
 pub fn run_helper(name: &str) -> (Output, String) {
-    let output = helper(name).output().unwrap();
+    run(&mut helper(name))
+}
+
+/// Runs `cmd` (a [`helper`] with extra settings) and returns its output, stdout then stderr.
+pub fn run(cmd: &mut Command) -> (Output, String) {
+    let output = cmd.output().unwrap();
     let text = format!(
         "{}{}",
         String::from_utf8_lossy(&output.stdout),
