@@ -208,8 +208,7 @@ fn timeout_under_isolation_kills_the_child() {
     std::fs::create_dir_all(&dir).unwrap();
     let pid_file = dir.join("child.pid");
     let (output, text) = common::run(
-        &mut common::helper("helper_sleeps_past_its_timeout")
-            .env("TESTRIG_TEST_PID_FILE", &pid_file),
+        common::helper("helper_sleeps_past_its_timeout").env("TESTRIG_TEST_PID_FILE", &pid_file),
     );
     assert!(!output.status.success(), "{text}");
     assert!(

@@ -148,7 +148,7 @@ fn helper_default_timeout() {
 #[test]
 fn default_limit_comes_from_testrig_timeout() {
     let (output, text) =
-        common::run(&mut common::helper("helper_default_timeout").env("TESTRIG_TIMEOUT", "200ms"));
+        common::run(common::helper("helper_default_timeout").env("TESTRIG_TIMEOUT", "200ms"));
     assert!(!output.status.success(), "{text}");
     assert!(
         text.contains("test `helper_default_timeout` timed out after"),
@@ -160,7 +160,7 @@ fn default_limit_comes_from_testrig_timeout() {
 #[test]
 fn a_malformed_testrig_timeout_is_an_error_not_no_limit() {
     let (output, text) =
-        common::run(&mut common::helper("helper_default_timeout").env("TESTRIG_TIMEOUT", "fast"));
+        common::run(common::helper("helper_default_timeout").env("TESTRIG_TIMEOUT", "fast"));
     assert!(!output.status.success(), "{text}");
     assert!(
         text.contains("TESTRIG_TIMEOUT=`fast` is not a duration"),
