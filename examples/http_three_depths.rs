@@ -83,7 +83,10 @@ mod tests {
     use super::*;
     use testrig::http::{BlockingMockServer, Mock, MockServer, ResponseTemplate, matchers, post};
 
-    // Depth 1: the seam. Nothing below `post_json` runs.
+    // Depth 1: the seam. Nothing below `post_json` runs. The patch is process-wide (the
+    // client's worker threads would see it too), but the depth 3 tests, running in parallel
+    // as testrig tests of their own, keep calling the real `post_json`.
+    #[testrig::test]
     #[tokio::test]
     async fn depth_1_patched_seam() {
         let _seam = testrig::patch!(post_json, |url: &str, body: &Value| {
@@ -95,6 +98,7 @@ mod tests {
         assert_eq!(accepted, Ok(true));
     }
 
+    #[testrig::test]
     #[tokio::test]
     async fn depth_1_patched_seam_error() {
         let _seam = testrig::patch!(post_json, |_: &str, _: &Value| Err(Error::Status(503)));
@@ -105,6 +109,7 @@ mod tests {
     }
 
     // Depth 2: a mock of the transport trait checks the arguments the code passes.
+    #[testrig::test]
     #[tokio::test]
     async fn depth_2_mocked_transport() {
         let mut transport = MockTransport::new();
@@ -121,6 +126,7 @@ mod tests {
     }
 
     // Depth 3: the real client against a real local server.
+    #[testrig::test]
     #[tokio::test]
     async fn depth_3_local_server() {
         let http = MockServer::start().await;
@@ -141,6 +147,7 @@ mod tests {
         .await;
     }
 
+    #[testrig::test]
     #[tokio::test]
     async fn depth_3_error_status_reaches_the_caller() {
         let http = MockServer::start().await;

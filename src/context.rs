@@ -217,6 +217,11 @@ impl fmt::Display for Holder {
     }
 }
 
+/// The id of the test whose context is entered on this thread, without cloning the handle.
+pub(crate) fn current_test_id() -> Option<u64> {
+    CURRENT.with(|c| c.borrow().as_ref().map(TestContext::id))
+}
+
 /// The owner of guards created right now on this thread.
 pub(crate) fn current_owner() -> Owner {
     if SESSION_BUILD.with(|s| s.get()) {

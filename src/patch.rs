@@ -70,6 +70,16 @@
 //! anywhere else), call `make_dir::real(...)` (`Type::__testrig_real_method(...)` for methods),
 //! or use [`spy!`](macro@crate::spy) to delegate and record.
 //!
+//! # Parallel tests
+//!
+//! A patch is process-wide, with one exception that keeps parallel tests apart: a call made
+//! inside *another* testrig-driven test (one that entered a different
+//! [`TestContext`](crate::context::TestContext): `#[testrig::test]`, `#[fixture_use]`, or
+//! code that test carries along with `TestContext::wrap`/`wrap_fn` or the `scope` fixture) runs
+//! the real function. Threads and tasks with no test context, such as the workers the code
+//! under test starts, see the patch; so does a plain `#[test]`, which has no context to tell it
+//! apart. Spies follow the same rule and record only the calls of their own test.
+//!
 //! # Spies
 //!
 //! `spy!(path)` records each call's arguments as owned values (`&Path` → `PathBuf`, `&str` →

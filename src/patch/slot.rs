@@ -15,8 +15,26 @@ pub struct PatchSlot {
     full_name: OnceLock<&'static str>,
     /// The fast path: `false` while nothing is patched, so an unpatched call costs one load.
     active: AtomicBool,
-    /// The visible replacement, an `Arc<Box<dyn Fn(..) -> R + Send + Sync>>` behind `Any`.
-    current: RwLock<Option<Arc<dyn Any + Send + Sync>>>,
+    /// The visible replacement and the test that installed it.
+    current: RwLock<Option<Arc<Installed>>>,
+}
+
+/// A replacement as the guard core stores it: the `Arc<Box<dyn Fn(..) -> R + Send + Sync>>`
+/// behind `Any`, and the id of the testrig test that patched (0 outside any test context).
+struct Installed {
+    owner: u64,
+    f: Arc<dyn Any + Send + Sync>,
+}
+
+impl Installed {
+    /// Whether a call made here runs the replacement. Patches are process-wide, so workers the
+    /// code under test starts (threads and tasks with no test context) see them; a call made
+    /// inside *another* testrig test runs the real function, so tests that run in parallel
+    /// never see each other's patches.
+    fn applies_here(&self) -> Option<Arc<dyn Any + Send + Sync>> {
+        let other_test = crate::context::current_test_id().is_some_and(|id| id != self.owner);
+        (self.owner == 0 || !other_test).then(|| self.f.clone())
+    }
 }
 
 impl PatchSlot {
@@ -51,10 +69,12 @@ impl PatchSlot {
     #[cold]
     #[inline(never)]
     fn get_any_slow(&'static self) -> Option<Arc<dyn Any + Send + Sync>> {
-        self.current
+        let installed = self
+            .current
             .read()
             .unwrap_or_else(PoisonError::into_inner)
-            .clone()
+            .clone()?;
+        installed.applies_here()
     }
 
     #[cold]
@@ -62,12 +82,12 @@ impl PatchSlot {
     fn get_slow<F: ?Sized + Send + Sync + 'static>(&'static self) -> Option<Arc<Box<F>>> {
         // Cloned out of the lock: the replacement runs without any lock held, so it may call
         // the real function, patch other functions, or block, and a guard may drop meanwhile.
-        let current = self
+        let installed = self
             .current
             .read()
             .unwrap_or_else(PoisonError::into_inner)
             .clone()?;
-        match current.downcast::<Box<F>>() {
+        match installed.applies_here()?.downcast::<Box<F>>() {
             Ok(f) => Some(f),
             Err(_) => unreachable!(
                 "testrig: the replacement of `{}` has another type",
@@ -81,7 +101,10 @@ impl PatchSlot {
     #[track_caller]
     pub fn patch<F: ?Sized + Send + Sync + 'static>(&'static self, f: Box<F>) -> PatchGuard {
         let key = self.key();
-        let value: Arc<dyn Any + Send + Sync> = Arc::new(f);
+        let value = Arc::new(Installed {
+            owner: crate::context::current_test_id().unwrap_or(0),
+            f: Arc::new(f),
+        });
         PatchGuard {
             _core: core::patch_one(Change::set(key, self, Value::Any(value))),
         }
@@ -105,7 +128,7 @@ impl PatchSlot {
 impl Slot for PatchSlot {
     fn read(&self, _key: &Key) -> Value {
         match &*self.current.read().unwrap_or_else(PoisonError::into_inner) {
-            Some(f) => Value::Any(f.clone()),
+            Some(installed) => Value::Any(installed.clone()),
             None => Value::Unit,
         }
     }
@@ -113,8 +136,12 @@ impl Slot for PatchSlot {
     fn write(&self, _key: &Key, value: &Value) -> std::io::Result<()> {
         let mut current = self.current.write().unwrap_or_else(PoisonError::into_inner);
         match value {
-            Value::Any(f) => {
-                *current = Some(f.clone());
+            Value::Any(any) => {
+                let installed = any
+                    .clone()
+                    .downcast::<Installed>()
+                    .unwrap_or_else(|_| unreachable!("patch slots only hold `Installed`"));
+                *current = Some(installed);
                 self.active.store(true, Ordering::Release);
             }
             _ => {

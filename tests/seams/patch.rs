@@ -449,3 +449,42 @@ mod through_the_prelude {
         let _guards: (&PatchGuard, &ClockGuard) = (&_p, &clock);
     }
 }
+
+#[patchable]
+fn greeting() -> &'static str {
+    "real"
+}
+
+/// Patches are process-wide, yet a call made inside *another* test's context runs the real
+/// function: tests running in parallel never see each other's patches, while threads with no
+/// context (workers started by the code under test) still see the patch.
+#[test]
+fn another_tests_context_gets_the_real_function() {
+    let patching = TestContext::new("seams::patching_test", None);
+    let other = TestContext::new("seams::other_test", None);
+    let _guard = {
+        let _in = patching.enter();
+        patch!(greeting, || "patched")
+    };
+    let call_in = |ctx: Option<TestContext>| {
+        std::thread::spawn(move || {
+            let _in = ctx.as_ref().map(TestContext::enter);
+            greeting()
+        })
+        .join()
+        .unwrap()
+    };
+    assert_eq!(call_in(Some(patching.clone())), "patched");
+    assert_eq!(call_in(None), "patched", "a worker without a context");
+    assert_eq!(call_in(Some(other.clone())), "real", "another test");
+    // Spies follow the same rule: they record the owning test's calls, not the other test's.
+    drop(_guard);
+    let spy = {
+        let _in = patching.enter();
+        spy!(greeting, count_only)
+    };
+    call_in(Some(other));
+    call_in(Some(patching));
+    call_in(None);
+    assert_eq!(spy.count(), 2);
+}
