@@ -48,6 +48,8 @@ use crate::outcome::{describe_test, human, test_name};
 /// assert_eq!(parse_duration("12"), Some(Duration::from_secs(12)));
 /// assert_eq!(parse_duration("soon"), None);
 /// ```
+// `macros/src/duration.rs` checks `timeout = "..."` with this grammar at compile time (a
+// proc-macro crate cannot call this one): change both together.
 pub fn parse_duration(text: &str) -> Option<Duration> {
     let text = text.trim();
     let split = text

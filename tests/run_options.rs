@@ -1,18 +1,11 @@
 //! The `isolated` / `timeout` / `serial` options combined, as test macro output runs them.
 
-use std::fs::{File, TryLockError};
 use std::time::Duration;
 
 use testrig::__private::{RunOptions, run_with_options};
 
-fn is_locked(key: &str) -> bool {
-    let file = File::open(testrig::lock::lock_path(key)).unwrap();
-    match file.try_lock() {
-        Ok(()) => false,
-        Err(TryLockError::WouldBlock) => true,
-        Err(TryLockError::Error(e)) => panic!("{e}"),
-    }
-}
+mod common;
+use common::is_locked;
 
 #[test]
 fn isolated_tests_take_their_serial_keys_where_the_body_runs() {

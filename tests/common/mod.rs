@@ -3,6 +3,7 @@
 
 #![allow(dead_code, unreachable_pub)]
 
+use std::fs::{File, TryLockError};
 use std::process::{Command, Output, Stdio};
 
 /// Set in helper processes; helper tests do nothing without it.
@@ -39,4 +40,14 @@ pub fn run(cmd: &mut Command) -> (Output, String) {
         String::from_utf8_lossy(&output.stderr)
     );
     (output, text)
+}
+
+/// Whether another holder has the file lock of serial key `key` right now.
+pub fn is_locked(key: &str) -> bool {
+    let file = File::open(testrig::lock::lock_path(key)).unwrap();
+    match file.try_lock() {
+        Ok(()) => false,
+        Err(TryLockError::WouldBlock) => true,
+        Err(TryLockError::Error(e)) => panic!("{e}"),
+    }
 }

@@ -5,7 +5,7 @@
 //! their own (`common::run_helper`), to check how a failing test is reported; in a normal run
 //! they pass at once.
 
-use std::fs::{File, OpenOptions, TryLockError};
+use std::fs::OpenOptions;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
 
@@ -15,7 +15,7 @@ use testrig::prelude::*;
 #[path = "../common/mod.rs"]
 mod common;
 
-use common::in_helper;
+use common::{in_helper, is_locked};
 
 /// Runs test `name` of this binary alone, as a plain `cargo test` would, and returns whether it
 /// passed and everything it printed.
@@ -49,15 +49,6 @@ fn assert_names_elapsed(text: &str) {
             && (elapsed.ends_with("ms") || elapsed.ends_with('s')),
         "{text}"
     );
-}
-
-fn is_locked(key: &str) -> bool {
-    let file = File::open(testrig::lock::lock_path(key)).unwrap();
-    match file.try_lock() {
-        Ok(()) => false,
-        Err(TryLockError::WouldBlock) => true,
-        Err(TryLockError::Error(e)) => panic!("{e}"),
-    }
 }
 
 /// Where the body of an isolated test runs: a child under `cargo test`, in place under nextest.
