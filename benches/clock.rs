@@ -10,18 +10,18 @@ fn reads(c: &mut Criterion) {
         b.iter(|| black_box(std::time::Instant::now()))
     });
     group.bench_function("testrig Instant::now, real", |b| {
-        b.iter(|| black_box(testrig::time::Instant::now()))
+        b.iter(|| black_box(testrig::clock::Instant::now()))
     });
     group.bench_function("std SystemTime::now", |b| {
         b.iter(|| black_box(std::time::SystemTime::now()))
     });
     group.bench_function("testrig SystemTime::now, real", |b| {
-        b.iter(|| black_box(testrig::time::SystemTime::now()))
+        b.iter(|| black_box(testrig::clock::SystemTime::now()))
     });
     {
-        let _clock = testrig::time::freeze();
+        let _clock = testrig::clock::freeze();
         group.bench_function("testrig Instant::now, frozen", |b| {
-            b.iter(|| black_box(testrig::time::Instant::now()))
+            b.iter(|| black_box(testrig::clock::Instant::now()))
         });
     }
     group.finish();

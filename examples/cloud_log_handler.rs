@@ -268,12 +268,12 @@ mod tests {
 
     #[tokio::test]
     async fn full_batches_ship_as_soon_as_they_fill() {
-        let http = MockServer::start().await;
-        accept().mount(&http).await;
+        let mock_server = MockServer::start().await;
+        accept().mount(&mock_server).await;
         let config = Config {
             batch: 2,
             linger: Duration::from_secs(3600),
-            ..Config::new(http.url("/v1/logs"))
+            ..Config::new(mock_server.url("/v1/logs"))
         };
         let logger = CloudLogger::start(config, LevelFilter::Info);
         for message in ["one", "two", "three", "four"] {
@@ -281,20 +281,22 @@ mod tests {
         }
         emit(&logger, Level::Debug, "filtered out");
 
-        http.wait_for(post("/v1/logs").times(2), Duration::from_secs(30))
+        mock_server
+            .wait_for(post("/v1/logs").times(2), Duration::from_secs(30))
             .await;
 
-        http.assert_received_in_order([
-            post("/v1/logs").json(json!({"records": [
-                {"level": "INFO", "target": "shop", "message": "one"},
-                {"level": "INFO", "target": "shop", "message": "two"},
-            ]})),
-            post("/v1/logs").json_includes(json!({"records": [
-                {"message": "three"},
-                {"message": "four"},
-            ]})),
-        ])
-        .await;
+        mock_server
+            .assert_received_in_order([
+                post("/v1/logs").json(json!({"records": [
+                    {"level": "INFO", "target": "shop", "message": "one"},
+                    {"level": "INFO", "target": "shop", "message": "two"},
+                ]})),
+                post("/v1/logs").json_includes(json!({"records": [
+                    {"message": "three"},
+                    {"message": "four"},
+                ]})),
+            ])
+            .await;
         assert_eq!(
             logger.shutdown(),
             Stats {
@@ -306,15 +308,15 @@ mod tests {
 
     #[test]
     fn a_partial_batch_ships_after_the_linger_time() {
-        let http = BlockingMockServer::start();
-        http.mount(accept());
+        let mock_server = BlockingMockServer::start();
+        mock_server.mount(accept());
         let config = Config {
             linger: Duration::from_millis(20),
-            ..Config::new(http.url("/v1/logs"))
+            ..Config::new(mock_server.url("/v1/logs"))
         };
         let logger = CloudLogger::start(config, LevelFilter::Info);
         emit(&logger, Level::Warn, "disk almost full");
-        http.wait_for(
+        mock_server.wait_for(
             post("/v1/logs").json_includes(json!({"records": [{"level": "WARN"}]})),
             Duration::from_secs(30),
         );
@@ -322,24 +324,25 @@ mod tests {
 
     #[test]
     fn flush_ships_what_is_queued() {
-        let http = BlockingMockServer::start();
-        http.mount(accept());
-        let logger = CloudLogger::start(Config::new(http.url("/v1/logs")), LevelFilter::Info);
+        let mock_server = BlockingMockServer::start();
+        mock_server.mount(accept());
+        let logger =
+            CloudLogger::start(Config::new(mock_server.url("/v1/logs")), LevelFilter::Info);
         emit(&logger, Level::Error, "payment failed");
         logger.flush();
-        http.assert_received(post("/v1/logs").json(json!({"records": [
+        mock_server.assert_received(post("/v1/logs").json(json!({"records": [
             {"level": "ERROR", "target": "shop", "message": "payment failed"}
         ]})));
     }
 
     #[test]
     fn shutdown_loses_no_record() {
-        let http = BlockingMockServer::start();
-        http.mount(accept());
+        let mock_server = BlockingMockServer::start();
+        mock_server.mount(accept());
         let config = Config {
             batch: 40,
             linger: Duration::from_secs(3600),
-            ..Config::new(http.url("/v1/logs"))
+            ..Config::new(mock_server.url("/v1/logs"))
         };
         let logger = CloudLogger::start(config, LevelFilter::Info);
         for n in 0..250 {
@@ -356,24 +359,25 @@ mod tests {
         );
         assert_eq!(logger.dropped(), 0);
         let expected: Vec<String> = (0..250).map(|n| format!("event {n}")).collect();
-        assert_eq!(messages(&http.received()), expected);
-        http.assert_received(post("/v1/logs").at_least(7));
-        http.assert_no_unmatched();
+        assert_eq!(messages(&mock_server.received()), expected);
+        mock_server.assert_received(post("/v1/logs").at_least(7));
+        mock_server.assert_no_unmatched();
     }
 
     #[test]
     fn a_failed_batch_is_retried() {
-        let http = BlockingMockServer::start();
-        http.mount(
+        let mock_server = BlockingMockServer::start();
+        mock_server.mount(
             Mock::given(matchers::path("/v1/logs")).respond_with(sequence([
                 ResponseTemplate::new(503),
                 ResponseTemplate::new(202),
             ])),
         );
-        let logger = CloudLogger::start(Config::new(http.url("/v1/logs")), LevelFilter::Info);
+        let logger =
+            CloudLogger::start(Config::new(mock_server.url("/v1/logs")), LevelFilter::Info);
         emit(&logger, Level::Info, "once");
         assert_eq!(logger.shutdown().shipped, 1);
-        http.assert_received(
+        mock_server.assert_received(
             post("/v1/logs")
                 .json_includes(json!({"records": [{"message": "once"}]}))
                 .times(2),
@@ -405,18 +409,18 @@ mod tests {
     #[test]
     fn log_never_blocks_when_the_endpoint_stalls() {
         // unpooled: the gate stalls this server's thread, which no other test shares
-        let http = MockServer::builder().unpooled().start_blocking();
+        let mock_server = MockServer::builder().unpooled().start_blocking();
         let gate = Gate::default();
-        http.mount(Mock::given(matchers::path("/v1/logs")).respond_with(gate.clone()));
+        mock_server.mount(Mock::given(matchers::path("/v1/logs")).respond_with(gate.clone()));
         let config = Config {
             queue: 4,
             batch: 1,
-            ..Config::new(http.url("/v1/logs"))
+            ..Config::new(mock_server.url("/v1/logs"))
         };
         let logger = CloudLogger::start(config, LevelFilter::Info);
         emit(&logger, Level::Info, "first");
         // the shipper is now stuck in the first request
-        http.wait_for(post("/v1/logs"), Duration::from_secs(30));
+        mock_server.wait_for(post("/v1/logs"), Duration::from_secs(30));
 
         for n in 0..100 {
             emit(&logger, Level::Info, &format!("burst {n}"));
@@ -430,19 +434,20 @@ mod tests {
         gate.open();
         assert_eq!(logger.shutdown().shipped, 5);
         let expected = ["first", "burst 0", "burst 1", "burst 2", "burst 3"];
-        assert_eq!(messages(&http.received()), expected);
+        assert_eq!(messages(&mock_server.received()), expected);
     }
 
     #[test]
     fn a_wrong_endpoint_fails_the_test_through_strict_mode() {
-        let http = BlockingMockServer::start();
-        http.mount(accept());
+        let mock_server = BlockingMockServer::start();
+        mock_server.mount(accept());
         // the logger swallows delivery errors, so only the strict server notices the typo
-        let logger = CloudLogger::start(Config::new(http.url("/v1/log")), LevelFilter::Info);
+        let logger = CloudLogger::start(Config::new(mock_server.url("/v1/log")), LevelFilter::Info);
         emit(&logger, Level::Info, "lost");
         logger.shutdown();
         let failure =
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || drop(http))).unwrap_err();
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || drop(mock_server)))
+                .unwrap_err();
         let text = failure.downcast_ref::<String>().unwrap();
         assert!(
             text.contains("received 3 requests that matched no mounted mock"),

@@ -129,44 +129,45 @@ mod tests {
     #[testrig::test]
     #[tokio::test]
     async fn depth_3_local_server() {
-        let http = MockServer::start().await;
+        let mock_server = MockServer::start().await;
         Mock::given(matchers::method("POST"))
             .and(matchers::path("/post"))
             .respond_with(ResponseTemplate::new(200).set_body_json(json!({"ok": true})))
-            .mount(&http)
+            .mount(&mock_server)
             .await;
 
-        let accepted = make_request(&Http, &http.uri(), "value_1").await;
+        let accepted = make_request(&Http, &mock_server.uri(), "value_1").await;
 
         assert_eq!(accepted, Ok(true));
-        http.assert_received(
-            post("/post")
-                .header("content-type", "application/json")
-                .json_includes(json!({"key_1": "value_1"})),
-        )
-        .await;
+        mock_server
+            .assert_received(
+                post("/post")
+                    .header("content-type", "application/json")
+                    .json_includes(json!({"key_1": "value_1"})),
+            )
+            .await;
     }
 
     #[testrig::test]
     #[tokio::test]
     async fn depth_3_error_status_reaches_the_caller() {
-        let http = MockServer::start().await;
+        let mock_server = MockServer::start().await;
         Mock::given(matchers::any())
             .respond_with(ResponseTemplate::new(503))
-            .mount(&http)
+            .mount(&mock_server)
             .await;
         assert_eq!(
-            make_request(&Http, &http.uri(), "v").await,
+            make_request(&Http, &mock_server.uri(), "v").await,
             Err(Error::Status(503))
         );
-        http.assert_received(post("/post")).await;
+        mock_server.assert_received(post("/post")).await;
     }
 
     // What depth 3 shows when the code sends the wrong body: the closest request and a diff.
     #[test]
     fn depth_3_failure_names_the_differing_field() {
-        let http = BlockingMockServer::start();
-        http.mount(
+        let mock_server = BlockingMockServer::start();
+        mock_server.mount(
             Mock::given(matchers::any())
                 .respond_with(ResponseTemplate::new(200).set_body_json(json!({"ok": true}))),
         );
@@ -174,10 +175,10 @@ mod tests {
             .enable_all()
             .build()
             .unwrap();
-        rt.block_on(make_request(&Http, &http.uri(), "value_2"))
+        rt.block_on(make_request(&Http, &mock_server.uri(), "value_2"))
             .unwrap();
         let failure = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            http.assert_received(post("/post").json_includes(json!({"key_1": "value_1"})))
+            mock_server.assert_received(post("/post").json_includes(json!({"key_1": "value_1"})))
         }))
         .unwrap_err();
         let text = failure.downcast_ref::<String>().unwrap();

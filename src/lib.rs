@@ -54,6 +54,7 @@
 //! test on its own thread, so that is the test; code that hops threads (a tokio multi-thread
 //! runtime, spawned workers) carries the test along with [`context::TestContext`].
 
+pub mod clock;
 pub mod context;
 mod core;
 pub mod env;
@@ -70,7 +71,6 @@ mod outcome;
 pub mod patch;
 mod run_options;
 pub mod scope;
-pub mod time;
 pub mod timeout;
 
 // Lets the crate use its own macros, whose output names `::testrig`.
@@ -80,6 +80,7 @@ extern crate self as testrig;
 #[path = "private.rs"]
 pub mod __private;
 
+pub use clock::ClockGuard;
 pub use env::EnvGuard;
 pub use fs::CwdGuard;
 #[cfg(feature = "tempfile")]
@@ -87,7 +88,6 @@ pub use fs::TempDir;
 pub use lock::SerialGuard;
 pub use patch::PatchGuard;
 pub use scope::TaskScope;
-pub use time::ClockGuard;
 
 /// Makes a function a seam: tests replace it with [`patch!`] or watch it with [`spy!`].
 ///
@@ -169,7 +169,7 @@ pub mod prelude {
     #[cfg(any(feature = "log", feature = "tracing"))]
     pub use crate::log::{Level, LogCapture};
     pub use crate::{ClockGuard, CwdGuard, EnvGuard, PatchGuard, SerialGuard, TaskScope};
-    pub use crate::{env, fs, lock, time};
+    pub use crate::{clock, env, fs, lock};
     pub use crate::{patch, patchable, spy};
 
     #[cfg(any(feature = "log", feature = "tracing"))]
@@ -177,7 +177,7 @@ pub mod prelude {
     #[cfg(feature = "tempfile")]
     pub use crate::fixture::tmp_dir;
     #[cfg(feature = "http")]
-    pub use crate::fixture::{http, http_blocking};
+    pub use crate::fixture::{blocking_mock_server, mock_server};
     pub use crate::fixture::{scope, test_context};
     pub use crate::{fixture, fixture_use};
 }

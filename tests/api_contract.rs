@@ -123,12 +123,12 @@ fn guard_forms() {
         let _g = env::set("API_URL", "http://127.0.0.1:1");
         let _h = env::remove("HOME");
         let _d = fs::chdir(tmp.path());
-        let clock = time::freeze_at(UNIX_EPOCH + Duration::from_secs(1_700_000_000));
-        let start = time::Instant::now();
+        let clock = clock::freeze_at(UNIX_EPOCH + Duration::from_secs(1_700_000_000));
+        let start = clock::Instant::now();
         clock.advance(Duration::from_secs(30 * 60));
         assert_eq!(start.elapsed(), Duration::from_secs(30 * 60));
         assert_eq!(
-            time::SystemTime::now(),
+            clock::SystemTime::now(),
             UNIX_EPOCH + Duration::from_secs(1_700_000_000 + 30 * 60)
         );
         assert_eq!(std::env::var("API_URL").unwrap(), "http://127.0.0.1:1");
@@ -181,14 +181,15 @@ mod http_contract {
 
     #[testrig::test]
     #[tokio::test]
-    async fn posts_json(http: MockServer) {
+    async fn posts_json(mock_server: MockServer) {
         Mock::given(method("POST"))
             .and(path("/post"))
             .respond_with(ResponseTemplate::new(200).set_body_json(json!({"ok": true})))
-            .mount(&http)
+            .mount(&mock_server)
             .await;
-        make_request(&format!("{}/post", http.uri())).await;
-        http.assert_received(post("/post").json_includes(json!({"key_1": "value_1"})))
+        make_request(&format!("{}/post", mock_server.uri())).await;
+        mock_server
+            .assert_received(post("/post").json_includes(json!({"key_1": "value_1"})))
             .await;
     }
 

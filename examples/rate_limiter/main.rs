@@ -2,7 +2,7 @@
 //! total, and at most 10 per category per 30 minutes, both as sliding windows.
 //!
 //! Each window is a sorted set whose scores are request times in milliseconds, taken from
-//! `testrig::time::SystemTime` (the client's clock, not Redis's): tests freeze and move that
+//! `testrig::clock::SystemTime` (the client's clock, not Redis's): tests freeze and move that
 //! clock and never sleep. One Lua script drops the entries that left the window, counts both
 //! sets and records the request only when both have room, atomically.
 //!
@@ -12,7 +12,7 @@
 
 use std::time::Duration;
 
-use testrig::time::{self, SystemTime, UNIX_EPOCH};
+use testrig::clock::{self, SystemTime, UNIX_EPOCH};
 
 /// The limits: how many requests each window admits, and how long a window is.
 #[derive(Clone, Copy, Debug)]
@@ -104,12 +104,12 @@ impl RateLimiter {
         })
     }
 
-    /// Waits (with `testrig::time::sleep`) until the request is allowed.
+    /// Waits (with `testrig::clock::sleep`) until the request is allowed.
     fn acquire(&mut self, category: &str) -> redis::RedisResult<()> {
         loop {
             match self.check(category)? {
                 Decision::Allowed => return Ok(()),
-                Decision::Limited { retry_after } => time::sleep(retry_after),
+                Decision::Limited { retry_after } => clock::sleep(retry_after),
             }
         }
     }
@@ -157,7 +157,7 @@ mod tests {
     /// Time stands still at `START` until a test moves it.
     #[fixture]
     fn clock() -> ClockGuard {
-        time::freeze_at(UNIX_EPOCH + START)
+        clock::freeze_at(UNIX_EPOCH + START)
     }
 
     /// A limiter whose keys are prefixed with the test's name: tests share the server, never
@@ -257,7 +257,7 @@ mod tests {
     #[testrig::test]
     fn acquire_waits_on_the_fake_clock_without_sleeping(clock: ClockGuard, limiter: RateLimiter) {
         let mut limiter = limiter;
-        let start = time::Instant::now();
+        let start = clock::Instant::now();
         for _ in 0..11 {
             limiter.acquire("search").unwrap();
         }

@@ -377,7 +377,7 @@ impl Guard {
 }
 
 /// Replaces the value of `key`'s newest layer, whoever holds it, and makes it visible
-/// (`time::sleep` on a frozen clock). Returns `false`, changing nothing, when `key` has no live
+/// (`clock::sleep` on a frozen clock). Returns `false`, changing nothing, when `key` has no live
 /// layer or `f` declines with `None`.
 pub(crate) fn update_top(key: &Key, f: impl FnOnce(&Value) -> Option<Value>) -> bool {
     let mut state = lock();

@@ -235,15 +235,15 @@ fn received_and_received_matching() {
 
 #[tokio::test]
 async fn async_server_assertions_pass() {
-    let http = testrig::http::MockServer::start().await;
+    let mock_server = testrig::http::MockServer::start().await;
     // the test's own wiremock dependency (same major version) mounts on the server
     wiremock::Mock::given(wiremock::matchers::method("POST"))
         .and(wiremock::matchers::path("/post"))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({"ok": true})))
-        .mount(&http)
+        .mount(&mock_server)
         .await;
     let reply: serde_json::Value = reqwest::Client::new()
-        .post(http.url("/post"))
+        .post(mock_server.url("/post"))
         .json(&json!({"key_1": "value_1", "other": 2}))
         .send()
         .await
@@ -252,17 +252,18 @@ async fn async_server_assertions_pass() {
         .await
         .unwrap();
     assert_eq!(reply, json!({"ok": true}));
-    http.assert_received(post("/post").json_includes(json!({"key_1": "value_1"})))
+    mock_server
+        .assert_received(post("/post").json_includes(json!({"key_1": "value_1"})))
         .await;
-    http.assert_received(get("/post").never()).await;
-    http.assert_no_unmatched().await;
+    mock_server.assert_received(get("/post").never()).await;
+    mock_server.assert_no_unmatched().await;
 }
 
 #[tokio::test]
 #[should_panic(expected = "expected 1 request matching `POST /post`, got 0")]
 async fn async_server_assertion_fails() {
-    let http = testrig::http::MockServer::start().await;
-    http.assert_received(post("/post")).await;
+    let mock_server = testrig::http::MockServer::start().await;
+    mock_server.assert_received(post("/post")).await;
 }
 
 #[test]

@@ -4,39 +4,40 @@ use serde_json::json;
 use testrig::http::{BlockingMockServer, Mock, MockServer, ResponseTemplate, matchers, post};
 
 async fn run_async(id: usize) {
-    let http = MockServer::start().await;
+    let mock_server = MockServer::start().await;
     Mock::given(matchers::path("/ingest"))
         .respond_with(ResponseTemplate::new(200))
-        .mount(&http)
+        .mount(&mock_server)
         .await;
     let client = reqwest::Client::new();
     for n in 0..5 {
         client
-            .post(http.url("/ingest"))
+            .post(mock_server.url("/ingest"))
             .json(&json!({"test": id, "n": n}))
             .send()
             .await
             .unwrap();
     }
-    http.assert_received_only([post("/ingest").json_includes(json!({"test": id})).times(5)])
+    mock_server
+        .assert_received_only([post("/ingest").json_includes(json!({"test": id})).times(5)])
         .await;
-    http.assert_received_in_order(
-        (0..5).map(|n| post("/ingest").json(json!({"test": id, "n": n}))),
-    )
-    .await;
+    mock_server
+        .assert_received_in_order((0..5).map(|n| post("/ingest").json(json!({"test": id, "n": n}))))
+        .await;
 }
 
 fn run_blocking(id: usize) {
-    let http = BlockingMockServer::start();
-    http.mount(Mock::given(matchers::path("/ingest")).respond_with(ResponseTemplate::new(200)));
+    let mock_server = BlockingMockServer::start();
+    mock_server
+        .mount(Mock::given(matchers::path("/ingest")).respond_with(ResponseTemplate::new(200)));
     for n in 0..5 {
         crate::send(
             "POST",
-            &http.url("/ingest"),
+            &mock_server.url("/ingest"),
             Some(json!({"test": id, "n": n})),
         );
     }
-    http.assert_received_only([post("/ingest").json_includes(json!({"test": id})).times(5)]);
+    mock_server.assert_received_only([post("/ingest").json_includes(json!({"test": id})).times(5)]);
 }
 
 macro_rules! stress {

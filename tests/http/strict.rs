@@ -27,8 +27,8 @@ fn unmatched_request_fails_when_the_server_drops() {
 #[tokio::test]
 #[should_panic(expected = "(started at tests/http/strict.rs:")]
 async fn async_server_is_strict_too() {
-    let http = MockServer::start().await;
-    let status = reqwest::get(http.url("/nothing-here"))
+    let mock_server = MockServer::start().await;
+    let status = reqwest::get(mock_server.url("/nothing-here"))
         .await
         .unwrap()
         .status();

@@ -20,46 +20,50 @@ fn payload(err: tokio::task::JoinError) -> String {
 
 #[tokio::test]
 async fn wait_for_requests_from_a_background_thread() {
-    let http = MockServer::start().await;
-    http.mount(ok()).await;
-    let url = http.url("/logs");
+    let mock_server = MockServer::start().await;
+    mock_server.mount(ok()).await;
+    let url = mock_server.url("/logs");
     let sender = std::thread::spawn(move || {
         for n in 0..3 {
             std::thread::sleep(Duration::from_millis(20));
             send("POST", &url, Some(json!({"n": n})));
         }
     });
-    http.wait_for(post("/logs").times(3), Duration::from_secs(30))
+    mock_server
+        .wait_for(post("/logs").times(3), Duration::from_secs(30))
         .await;
-    http.assert_received(post("/logs").json(json!({"n": 2})))
+    mock_server
+        .assert_received(post("/logs").json(json!({"n": 2})))
         .await;
     sender.join().unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn wait_for_requests_from_a_background_task() {
-    let http = MockServer::start().await;
-    http.mount(ok()).await;
-    let url = http.url("/event");
+    let mock_server = MockServer::start().await;
+    mock_server.mount(ok()).await;
+    let url = mock_server.url("/event");
     let task = tokio::spawn(async move {
         tokio::time::sleep(Duration::from_millis(30)).await;
         reqwest::Client::new().post(url).send().await.unwrap();
     });
-    http.wait_for(post("/event"), Duration::from_secs(30)).await;
+    mock_server
+        .wait_for(post("/event"), Duration::from_secs(30))
+        .await;
     task.await.unwrap();
 }
 
 #[tokio::test]
 async fn wait_for_times_out_with_diagnostics_and_the_calling_line() {
-    let http = Arc::new(MockServer::start().await);
-    http.mount(ok()).await;
+    let mock_server = Arc::new(MockServer::start().await);
+    mock_server.mount(ok()).await;
     reqwest::Client::new()
-        .post(http.url("/log"))
+        .post(mock_server.url("/log"))
         .json(&json!({"level": "info"}))
         .send()
         .await
         .unwrap();
-    let server = http.clone();
+    let server = mock_server.clone();
     let err = tokio::spawn(async move {
         server
             .wait_for(
@@ -86,16 +90,16 @@ async fn wait_for_times_out_with_diagnostics_and_the_calling_line() {
 
 #[tokio::test]
 async fn wait_for_fails_when_more_than_the_exact_count_arrived() {
-    let http = Arc::new(MockServer::start().await);
-    http.mount(ok()).await;
+    let mock_server = Arc::new(MockServer::start().await);
+    mock_server.mount(ok()).await;
     for _ in 0..2 {
         reqwest::Client::new()
-            .post(http.url("/x"))
+            .post(mock_server.url("/x"))
             .send()
             .await
             .unwrap();
     }
-    let server = http.clone();
+    let server = mock_server.clone();
     let err = tokio::spawn(async move {
         server.wait_for(post("/x"), Duration::from_secs(30)).await;
     })

@@ -1,5 +1,5 @@
-//! The fixtures that come with testrig beyond `tmp_dir` and `test_context`: `http`,
-//! `http_blocking`, `logs` and `scope`, used by name like any fixture.
+//! The fixtures that come with testrig beyond `tmp_dir` and `test_context`: `mock_server`,
+//! `blocking_mock_server`, `logs` and `scope`, used by name like any fixture.
 
 use testrig::prelude::*;
 
@@ -11,14 +11,14 @@ mod http {
 
     #[testrig::test]
     #[tokio::test]
-    async fn the_http_fixture_is_a_started_strict_server(http: MockServer) {
+    async fn the_mock_server_fixture_is_a_started_strict_server(mock_server: MockServer) {
         Mock::given(matchers::method("POST"))
             .and(matchers::path("/post"))
             .respond_with(ResponseTemplate::new(200).set_body_json(json!({"ok": true})))
-            .mount(&http)
+            .mount(&mock_server)
             .await;
         let reply: serde_json::Value = reqwest::Client::new()
-            .post(format!("{}/post", http.uri()))
+            .post(format!("{}/post", mock_server.uri()))
             .json(&json!({"key_1": "value_1"}))
             .send()
             .await
@@ -27,7 +27,8 @@ mod http {
             .await
             .unwrap();
         assert_eq!(reply, json!({"ok": true}));
-        http.assert_received(post("/post").json_includes(json!({"key_1": "value_1"})))
+        mock_server
+            .assert_received(post("/post").json_includes(json!({"key_1": "value_1"})))
             .await;
     }
 
@@ -36,8 +37,8 @@ mod http {
     #[testrig::test]
     #[tokio::test]
     #[should_panic(expected = "GET /nobody-mounted-this")]
-    async fn an_unmatched_request_fails_the_test_at_its_end(http: MockServer) {
-        let status = reqwest::get(format!("{}/nobody-mounted-this", http.uri()))
+    async fn an_unmatched_request_fails_the_test_at_its_end(mock_server: MockServer) {
+        let status = reqwest::get(format!("{}/nobody-mounted-this", mock_server.uri()))
             .await
             .unwrap()
             .status();
@@ -45,28 +46,28 @@ mod http {
     }
 
     #[testrig::test]
-    fn sync_tests_take_the_blocking_server(http_blocking: BlockingMockServer) {
-        http_blocking
+    fn sync_tests_take_the_blocking_server(blocking_mock_server: BlockingMockServer) {
+        blocking_mock_server
             .mount(Mock::given(matchers::method("GET")).respond_with(ResponseTemplate::new(204)));
-        let status = reqwest::blocking::get(format!("{}/health", http_blocking.uri()))
+        let status = reqwest::blocking::get(format!("{}/health", blocking_mock_server.uri()))
             .unwrap()
             .status();
         assert_eq!(status, 204);
-        http_blocking.assert_received(get("/health"));
+        blocking_mock_server.assert_received(get("/health"));
     }
 
     /// The server's URI reaches the code under test through an env guard held by a fixture.
     #[fixture]
-    fn api_url(http_blocking: &BlockingMockServer) -> EnvGuard {
-        env::set("TESTRIG_IT_API_URL", http_blocking.uri())
+    fn api_url(blocking_mock_server: &BlockingMockServer) -> EnvGuard {
+        env::set("TESTRIG_IT_API_URL", blocking_mock_server.uri())
     }
 
     #[testrig::test]
     #[fixture_use(api_url)]
-    fn the_uri_reaches_the_code_through_an_env_fixture(http_blocking: &BlockingMockServer) {
+    fn the_uri_reaches_the_code_through_an_env_fixture(blocking_mock_server: &BlockingMockServer) {
         assert_eq!(
             std::env::var("TESTRIG_IT_API_URL").unwrap(),
-            http_blocking.uri()
+            blocking_mock_server.uri()
         );
     }
 }

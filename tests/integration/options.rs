@@ -500,7 +500,7 @@ fn helper_bare_should_panic_case_times_out(_n: u32) {
     panic!("any panic passes");
 }
 
-#[testrig::test(isolated, timeout = "1s")]
+#[testrig::test(isolated, timeout = "5s")]
 #[should_panic]
 fn helper_bare_should_panic_isolated_times_out() {
     if in_helper() {

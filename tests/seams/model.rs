@@ -4,8 +4,8 @@
 use std::time::Duration;
 
 use proptest::prelude::*;
+use testrig::clock::{self, SystemTime, UNIX_EPOCH};
 use testrig::patchable;
-use testrig::time::{self, SystemTime, UNIX_EPOCH};
 
 #[patchable]
 fn model_target() -> u32 {
@@ -55,12 +55,12 @@ proptest! {
 
     #[test]
     fn clock_guards_show_the_newest_live_guard(ops in ops()) {
-        let mut live: Vec<(time::ClockGuard, SystemTime)> = Vec::new();
+        let mut live: Vec<(clock::ClockGuard, SystemTime)> = Vec::new();
         for op in ops {
             match op {
                 Op::Push(v) => {
                     let t = UNIX_EPOCH + Duration::from_secs(u64::from(v) * 1_000_000);
-                    live.push((time::freeze_at(t), t));
+                    live.push((clock::freeze_at(t), t));
                 }
                 Op::Drop(i) if !live.is_empty() => {
                     let i = i % live.len();

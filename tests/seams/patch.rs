@@ -440,10 +440,10 @@ mod through_the_prelude {
             io::ErrorKind::PermissionDenied.into()
         ));
         assert!(make_dir(Path::new("/x")).is_err());
-        let clock = time::freeze_at(UNIX_EPOCH + Duration::from_secs(1_700_000_000));
+        let clock = clock::freeze_at(UNIX_EPOCH + Duration::from_secs(1_700_000_000));
         clock.advance(Duration::from_secs(30 * 60));
         assert_eq!(
-            time::SystemTime::now(),
+            clock::SystemTime::now(),
             UNIX_EPOCH + Duration::from_secs(1_700_001_800)
         );
         let _guards: (&PatchGuard, &ClockGuard) = (&_p, &clock);

@@ -1,13 +1,13 @@
 use std::time::Duration;
 
+use testrig::clock::{self, Instant, SystemTime, UNIX_EPOCH};
 use testrig::context::TestContext;
-use testrig::time::{self, Instant, SystemTime, UNIX_EPOCH};
 
 const NOV_2023: Duration = Duration::from_secs(1_700_000_000);
 
 #[test]
 fn freeze_at_stops_both_clocks_at_the_given_time() {
-    let _clock = time::freeze_at(UNIX_EPOCH + NOV_2023);
+    let _clock = clock::freeze_at(UNIX_EPOCH + NOV_2023);
     let i = Instant::now();
     std::thread::sleep(Duration::from_millis(5));
     assert_eq!(SystemTime::now(), UNIX_EPOCH + NOV_2023);
@@ -17,7 +17,7 @@ fn freeze_at_stops_both_clocks_at_the_given_time() {
 
 #[test]
 fn advance_moves_instant_and_system_time_together() {
-    let clock = time::freeze_at(std::time::UNIX_EPOCH + NOV_2023);
+    let clock = clock::freeze_at(std::time::UNIX_EPOCH + NOV_2023);
     let (i, s) = (Instant::now(), SystemTime::now());
     clock.advance(Duration::from_secs(1800));
     clock.advance(Duration::from_millis(1));
@@ -30,7 +30,7 @@ fn advance_moves_instant_and_system_time_together() {
 
 #[test]
 fn set_moves_forward_and_back_but_instants_never_go_back() {
-    let clock = time::freeze_at(UNIX_EPOCH + NOV_2023);
+    let clock = clock::freeze_at(UNIX_EPOCH + NOV_2023);
     let i = Instant::now();
     clock.set(UNIX_EPOCH + NOV_2023 + Duration::from_secs(60));
     assert_eq!(Instant::now() - i, Duration::from_secs(60));
@@ -42,7 +42,7 @@ fn set_moves_forward_and_back_but_instants_never_go_back() {
 #[test]
 fn travel_starts_at_the_time_and_runs() {
     let start = UNIX_EPOCH + NOV_2023;
-    let _clock = time::travel(start);
+    let _clock = clock::travel(start);
     let i = Instant::now();
     std::thread::sleep(Duration::from_millis(5));
     assert!(SystemTime::now() > start);
@@ -53,17 +53,17 @@ fn travel_starts_at_the_time_and_runs() {
 #[test]
 fn advance_on_a_travelling_clock_jumps_ahead() {
     let start = UNIX_EPOCH + NOV_2023;
-    let clock = time::travel(start);
+    let clock = clock::travel(start);
     clock.advance(Duration::from_secs(7200));
     assert!(SystemTime::now() >= start + Duration::from_secs(7200));
 }
 
 #[test]
 fn sleep_on_a_frozen_clock_advances_it_instead_of_sleeping() {
-    let _clock = time::freeze_at(UNIX_EPOCH);
+    let _clock = clock::freeze_at(UNIX_EPOCH);
     let i = Instant::now();
     // A year: the test would hang if this really slept.
-    time::sleep(Duration::from_secs(365 * 24 * 3600));
+    clock::sleep(Duration::from_secs(365 * 24 * 3600));
     assert_eq!(i.elapsed(), Duration::from_secs(365 * 24 * 3600));
     assert_eq!(
         SystemTime::now(),
@@ -73,8 +73,8 @@ fn sleep_on_a_frozen_clock_advances_it_instead_of_sleeping() {
 
 #[test]
 fn sleep_from_another_thread_advances_the_frozen_clock() {
-    let _clock = time::freeze_at(UNIX_EPOCH);
-    std::thread::spawn(|| time::sleep(Duration::from_secs(86_400)))
+    let _clock = clock::freeze_at(UNIX_EPOCH);
+    std::thread::spawn(|| clock::sleep(Duration::from_secs(86_400)))
         .join()
         .unwrap();
     assert_eq!(SystemTime::now(), UNIX_EPOCH + Duration::from_secs(86_400));
@@ -86,7 +86,7 @@ const OWN: Duration = Duration::from_secs(123_456_789);
 
 #[test]
 fn dropping_the_guard_brings_the_real_clock_back() {
-    let clock = time::freeze_at(UNIX_EPOCH + OWN);
+    let clock = clock::freeze_at(UNIX_EPOCH + OWN);
     assert_eq!(SystemTime::now(), UNIX_EPOCH + OWN);
     drop(clock);
     assert_ne!(SystemTime::now(), UNIX_EPOCH + OWN);
@@ -94,14 +94,14 @@ fn dropping_the_guard_brings_the_real_clock_back() {
 
 #[test]
 fn nested_guards_show_the_newest_and_restore_in_any_order() {
-    let outer = time::freeze_at(UNIX_EPOCH + Duration::from_secs(10));
-    let inner = time::freeze_at(UNIX_EPOCH + Duration::from_secs(20));
+    let outer = clock::freeze_at(UNIX_EPOCH + Duration::from_secs(10));
+    let inner = clock::freeze_at(UNIX_EPOCH + Duration::from_secs(20));
     assert_eq!(SystemTime::now(), UNIX_EPOCH + Duration::from_secs(20));
     outer.advance(Duration::from_secs(1)); // hidden under `inner`
     assert_eq!(SystemTime::now(), UNIX_EPOCH + Duration::from_secs(20));
     drop(inner);
     assert_eq!(SystemTime::now(), UNIX_EPOCH + Duration::from_secs(11));
-    let third = time::freeze_at(UNIX_EPOCH + OWN);
+    let third = clock::freeze_at(UNIX_EPOCH + OWN);
     drop(outer);
     assert_eq!(SystemTime::now(), UNIX_EPOCH + OWN);
     drop(third);
@@ -110,7 +110,7 @@ fn nested_guards_show_the_newest_and_restore_in_any_order() {
 
 #[test]
 fn spawned_threads_and_tokio_workers_see_the_fake_clock() {
-    let _clock = time::freeze_at(UNIX_EPOCH + NOV_2023);
+    let _clock = clock::freeze_at(UNIX_EPOCH + NOV_2023);
     let from_thread = std::thread::spawn(SystemTime::now).join().unwrap();
     assert_eq!(from_thread, UNIX_EPOCH + NOV_2023);
     let rt = tokio::runtime::Builder::new_multi_thread()
@@ -136,7 +136,7 @@ fn a_leaked_clock_guard_is_restored_and_reported_at_test_end() {
     let line = {
         let _in = ctx.enter();
         let line = line!() + 1;
-        std::mem::forget(time::freeze_at(UNIX_EPOCH));
+        std::mem::forget(clock::freeze_at(UNIX_EPOCH));
         line
     };
     let report = testrig::__private::restore_leaked_guards(&ctx).expect("a leak is reported");
@@ -152,7 +152,7 @@ fn a_guard_restored_at_test_end_refuses_to_advance() {
     let ctx = TestContext::new("seams::restored_clock", None);
     let clock = {
         let _in = ctx.enter();
-        time::freeze_at(UNIX_EPOCH)
+        clock::freeze_at(UNIX_EPOCH)
     };
     assert!(testrig::__private::restore_leaked_guards(&ctx).is_some());
     let err = std::panic::catch_unwind(|| clock.advance(Duration::from_secs(1))).unwrap_err();
@@ -199,7 +199,7 @@ fn instant_and_system_time_have_std_arithmetic_and_conversions() {
 
 fn freeze_and_check(secs: u64) {
     let at = UNIX_EPOCH + Duration::from_secs(secs);
-    let clock = time::freeze_at(at);
+    let clock = clock::freeze_at(at);
     for step in 0..20 {
         assert_eq!(SystemTime::now(), at + Duration::from_secs(step));
         assert_eq!(
@@ -258,8 +258,8 @@ mod tokio_sleep {
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn sleep_async_advances_a_frozen_clock() {
-        let _clock = time::freeze_at(UNIX_EPOCH);
-        time::sleep_async(Duration::from_secs(365 * 24 * 3600)).await;
+        let _clock = clock::freeze_at(UNIX_EPOCH);
+        clock::sleep_async(Duration::from_secs(365 * 24 * 3600)).await;
         assert_eq!(
             SystemTime::now(),
             UNIX_EPOCH + Duration::from_secs(365 * 24 * 3600)
@@ -270,10 +270,10 @@ mod tokio_sleep {
     async fn on_a_running_clock_sleep_async_is_tokio_sleep_and_honours_pause() {
         // A running clock, so that no parallel test freezes it meanwhile (a frozen clock
         // would be advanced instead).
-        let _clock = time::travel(UNIX_EPOCH + NOV_2023);
+        let _clock = clock::travel(UNIX_EPOCH + NOV_2023);
         let start = tokio::time::Instant::now();
         // A day: only tokio's paused clock (auto-advance) lets this finish.
-        time::sleep_async(Duration::from_secs(86_400)).await;
+        clock::sleep_async(Duration::from_secs(86_400)).await;
         assert!(start.elapsed() >= Duration::from_secs(86_400));
     }
 }

@@ -4,7 +4,7 @@ use std::fmt;
 use std::ops::{Add, AddAssign, Sub, SubAssign};
 use std::time::{Duration, SystemTimeError};
 
-use super::clock;
+use super::fake;
 
 /// A drop-in for [`std::time::Instant`] that reads the fake clock while a clock guard
 /// ([`freeze_at`](super::freeze_at), [`travel`](super::travel), …) is live, and the real
@@ -12,9 +12,9 @@ use super::clock;
 ///
 /// ```
 /// use std::time::Duration;
-/// use testrig::time::{self, Instant};
+/// use testrig::clock::{self, Instant};
 ///
-/// let clock = time::freeze();
+/// let clock = clock::freeze();
 /// let start = Instant::now();
 /// clock.advance(Duration::from_secs(90));
 /// assert_eq!(start.elapsed(), Duration::from_secs(90));
@@ -26,13 +26,13 @@ impl Instant {
     /// The current instant: fake while a clock guard is live, real otherwise.
     ///
     /// ```
-    /// let a = testrig::time::Instant::now();
-    /// let b = testrig::time::Instant::now();
+    /// let a = testrig::clock::Instant::now();
+    /// let b = testrig::clock::Instant::now();
     /// assert!(b >= a);
     /// ```
     #[inline]
     pub fn now() -> Instant {
-        match clock::fake_now() {
+        match fake::fake_now() {
             None => Instant(std::time::Instant::now()),
             Some((_, instant)) => Instant(instant),
         }
@@ -42,7 +42,7 @@ impl Instant {
     ///
     /// ```
     /// # use std::time::Duration;
-    /// # use testrig::time::Instant;
+    /// # use testrig::clock::Instant;
     /// let a = Instant::now();
     /// assert_eq!((a + Duration::from_secs(2)).duration_since(a), Duration::from_secs(2));
     /// ```
@@ -54,7 +54,7 @@ impl Instant {
     ///
     /// ```
     /// # use std::time::Duration;
-    /// # use testrig::time::Instant;
+    /// # use testrig::clock::Instant;
     /// let a = Instant::now();
     /// assert_eq!(a.checked_duration_since(a + Duration::from_secs(1)), None);
     /// ```
@@ -66,7 +66,7 @@ impl Instant {
     ///
     /// ```
     /// # use std::time::Duration;
-    /// # use testrig::time::Instant;
+    /// # use testrig::clock::Instant;
     /// let a = Instant::now();
     /// assert_eq!(a.saturating_duration_since(a + Duration::from_secs(1)), Duration::ZERO);
     /// ```
@@ -78,8 +78,8 @@ impl Instant {
     ///
     /// ```
     /// # use std::time::Duration;
-    /// let clock = testrig::time::freeze();
-    /// let start = testrig::time::Instant::now();
+    /// let clock = testrig::clock::freeze();
+    /// let start = testrig::clock::Instant::now();
     /// clock.advance(Duration::from_millis(5));
     /// assert_eq!(start.elapsed(), Duration::from_millis(5));
     /// ```
@@ -91,7 +91,7 @@ impl Instant {
     ///
     /// ```
     /// # use std::time::Duration;
-    /// # use testrig::time::Instant;
+    /// # use testrig::clock::Instant;
     /// assert!(Instant::now().checked_add(Duration::from_secs(1)).is_some());
     /// ```
     pub fn checked_add(&self, d: Duration) -> Option<Instant> {
@@ -102,7 +102,7 @@ impl Instant {
     ///
     /// ```
     /// # use std::time::Duration;
-    /// # use testrig::time::Instant;
+    /// # use testrig::clock::Instant;
     /// let a = Instant::now();
     /// assert_eq!(a.checked_sub(Duration::ZERO), Some(a));
     /// ```
@@ -113,7 +113,7 @@ impl Instant {
     /// The std instant this is.
     ///
     /// ```
-    /// let std_instant: std::time::Instant = testrig::time::Instant::now().into_std();
+    /// let std_instant: std::time::Instant = testrig::clock::Instant::now().into_std();
     /// # let _ = std_instant;
     /// ```
     pub fn into_std(self) -> std::time::Instant {
@@ -177,9 +177,9 @@ impl Sub<Instant> for Instant {
 ///
 /// ```
 /// use std::time::Duration;
-/// use testrig::time::{self, SystemTime, UNIX_EPOCH};
+/// use testrig::clock::{self, SystemTime, UNIX_EPOCH};
 ///
-/// let _clock = time::freeze_at(UNIX_EPOCH + Duration::from_secs(1_700_000_000));
+/// let _clock = clock::freeze_at(UNIX_EPOCH + Duration::from_secs(1_700_000_000));
 /// let secs = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs();
 /// assert_eq!(secs, 1_700_000_000);
 /// ```
@@ -189,7 +189,7 @@ pub struct SystemTime(std::time::SystemTime);
 /// `1970-01-01 00:00:00 UTC` as a testrig [`SystemTime`].
 ///
 /// ```
-/// assert_eq!(testrig::time::UNIX_EPOCH, std::time::UNIX_EPOCH);
+/// assert_eq!(testrig::clock::UNIX_EPOCH, std::time::UNIX_EPOCH);
 /// ```
 pub const UNIX_EPOCH: SystemTime = SystemTime(std::time::UNIX_EPOCH);
 
@@ -197,19 +197,19 @@ impl SystemTime {
     /// `1970-01-01 00:00:00 UTC`.
     ///
     /// ```
-    /// assert_eq!(testrig::time::SystemTime::UNIX_EPOCH, testrig::time::UNIX_EPOCH);
+    /// assert_eq!(testrig::clock::SystemTime::UNIX_EPOCH, testrig::clock::UNIX_EPOCH);
     /// ```
     pub const UNIX_EPOCH: SystemTime = UNIX_EPOCH;
 
     /// The current time: fake while a clock guard is live, real otherwise.
     ///
     /// ```
-    /// let now = testrig::time::SystemTime::now();
-    /// assert!(now > testrig::time::UNIX_EPOCH);
+    /// let now = testrig::clock::SystemTime::now();
+    /// assert!(now > testrig::clock::UNIX_EPOCH);
     /// ```
     #[inline]
     pub fn now() -> SystemTime {
-        match clock::fake_now() {
+        match fake::fake_now() {
             None => SystemTime(std::time::SystemTime::now()),
             Some((system, _)) => SystemTime(system),
         }
@@ -220,7 +220,7 @@ impl SystemTime {
     ///
     /// ```
     /// # use std::time::Duration;
-    /// # use testrig::time::UNIX_EPOCH;
+    /// # use testrig::clock::UNIX_EPOCH;
     /// let t = UNIX_EPOCH + Duration::from_secs(60);
     /// assert_eq!(t.duration_since(UNIX_EPOCH).unwrap(), Duration::from_secs(60));
     /// assert!(UNIX_EPOCH.duration_since(t).is_err());
@@ -233,8 +233,8 @@ impl SystemTime {
     ///
     /// ```
     /// # use std::time::Duration;
-    /// let clock = testrig::time::freeze();
-    /// let t = testrig::time::SystemTime::now();
+    /// let clock = testrig::clock::freeze();
+    /// let t = testrig::clock::SystemTime::now();
     /// clock.advance(Duration::from_secs(3));
     /// assert_eq!(t.elapsed().unwrap(), Duration::from_secs(3));
     /// ```
@@ -246,7 +246,7 @@ impl SystemTime {
     ///
     /// ```
     /// # use std::time::Duration;
-    /// # use testrig::time::UNIX_EPOCH;
+    /// # use testrig::clock::UNIX_EPOCH;
     /// assert!(UNIX_EPOCH.checked_add(Duration::from_secs(1)).is_some());
     /// ```
     pub fn checked_add(&self, d: Duration) -> Option<SystemTime> {
@@ -257,7 +257,7 @@ impl SystemTime {
     ///
     /// ```
     /// # use std::time::Duration;
-    /// # use testrig::time::UNIX_EPOCH;
+    /// # use testrig::clock::UNIX_EPOCH;
     /// let t = UNIX_EPOCH + Duration::from_secs(5);
     /// assert_eq!(t.checked_sub(Duration::from_secs(5)), Some(UNIX_EPOCH));
     /// ```
@@ -268,7 +268,7 @@ impl SystemTime {
     /// The std time this is.
     ///
     /// ```
-    /// let std_time: std::time::SystemTime = testrig::time::SystemTime::now().into_std();
+    /// let std_time: std::time::SystemTime = testrig::clock::SystemTime::now().into_std();
     /// # let _ = std_time;
     /// ```
     pub fn into_std(self) -> std::time::SystemTime {

@@ -1,14 +1,14 @@
 //! A clock that tests control: drop-in [`Instant`] and [`SystemTime`], frozen, moved and set
 //! with guards.
 //!
-//! Code under test reads `testrig::time::{Instant, SystemTime}` where it would read std's; they
+//! Code under test reads `testrig::clock::{Instant, SystemTime}` where it would read std's; they
 //! have std's API and read the real clocks until a test takes the clock:
 //!
 //! ```
 //! use std::time::Duration;
-//! use testrig::time::{self, Instant, SystemTime, UNIX_EPOCH};
+//! use testrig::clock::{self, Instant, SystemTime, UNIX_EPOCH};
 //!
-//! let clock = time::freeze_at(UNIX_EPOCH + Duration::from_secs(1_700_000_000));
+//! let clock = clock::freeze_at(UNIX_EPOCH + Duration::from_secs(1_700_000_000));
 //! let start = Instant::now();
 //! clock.advance(Duration::from_secs(30 * 60)); // `&self`: no `mut` needed
 //! assert_eq!(start.elapsed(), Duration::from_secs(30 * 60));
@@ -29,7 +29,7 @@
 //! The clock is one piece of process-wide state, like an env var: every thread sees the fake
 //! time while a guard is live (spawned threads, thread pools, tokio workers). Tests that take
 //! the clock run one after the other; tests that only *read* it while another test holds it
-//! see that test's time, so take the clock (`time::freeze()`) in every test whose result
+//! see that test's time, so take the clock (`clock::freeze()`) in every test whose result
 //! depends on it. Guards nest: the newest is visible, and dropping it shows the one before.
 //!
 //! When there is no guard, a clock read costs one atomic load more than std's
@@ -41,11 +41,11 @@
 //! tokio's `time::pause()` / `advance()` move only `tokio::time::Instant` and timers, only on a
 //! current-thread runtime, and do not touch `SystemTime`. testrig's clock is independent: use
 //! tokio's paused time to skip over `tokio::time::sleep` in async code, and testrig's clock for
-//! code that reads time through `testrig::time`. Under the `tokio` feature,
+//! code that reads time through `testrig::clock`. Under the `tokio` feature,
 //! [`sleep_async`](fn@sleep_async) is the async counterpart of [`sleep`]: it advances a frozen
 //! clock and yields, and otherwise awaits `tokio::time::sleep` (which honours tokio's pause).
 
-mod clock;
+mod fake;
 mod types;
 
 use std::time::{Duration as StdDuration, Instant as StdInstant};
@@ -54,7 +54,7 @@ pub use std::time::{Duration, SystemTimeError};
 pub use types::{Instant, SystemTime, UNIX_EPOCH};
 
 use crate::core::{self, Change, Key, Value};
-use clock::{ClockSlot, Fake};
+use fake::{ClockSlot, Fake};
 
 /// A live fake clock; dropping it puts the previous clock back (the real one, or the guard
 /// from before).
@@ -63,9 +63,9 @@ use clock::{ClockSlot, Fake};
 ///
 /// ```
 /// use std::time::Duration;
-/// use testrig::time::{self, UNIX_EPOCH};
+/// use testrig::clock::{self, UNIX_EPOCH};
 ///
-/// let clock = time::freeze_at(UNIX_EPOCH);
+/// let clock = clock::freeze_at(UNIX_EPOCH);
 /// clock.advance(Duration::from_secs(1));
 /// assert_eq!(clock.now(), UNIX_EPOCH + Duration::from_secs(1));
 /// ```
@@ -84,9 +84,9 @@ const _: () = {
 ///
 /// ```
 /// use std::time::{Duration, UNIX_EPOCH};
-/// use testrig::time::{self, SystemTime};
+/// use testrig::clock::{self, SystemTime};
 ///
-/// let _clock = time::freeze_at(UNIX_EPOCH + Duration::from_secs(86_400));
+/// let _clock = clock::freeze_at(UNIX_EPOCH + Duration::from_secs(86_400));
 /// std::thread::sleep(Duration::from_millis(2));
 /// assert_eq!(SystemTime::now(), UNIX_EPOCH + Duration::from_secs(86_400));
 /// ```
@@ -98,10 +98,10 @@ pub fn freeze_at(t: impl Into<std::time::SystemTime>) -> ClockGuard {
 /// Freezes both clocks at the current time until the guard drops.
 ///
 /// ```
-/// let _clock = testrig::time::freeze();
-/// let a = testrig::time::Instant::now();
+/// let _clock = testrig::clock::freeze();
+/// let a = testrig::clock::Instant::now();
 /// std::thread::sleep(std::time::Duration::from_millis(2));
-/// assert_eq!(testrig::time::Instant::now(), a);
+/// assert_eq!(testrig::clock::Instant::now(), a);
 /// ```
 #[track_caller]
 pub fn freeze() -> ClockGuard {
@@ -112,10 +112,10 @@ pub fn freeze() -> ClockGuard {
 ///
 /// ```
 /// use std::time::{Duration, UNIX_EPOCH};
-/// use testrig::time::{self, SystemTime};
+/// use testrig::clock::{self, SystemTime};
 ///
 /// let start = UNIX_EPOCH + Duration::from_secs(1_000_000_000);
-/// let _clock = time::travel(start);
+/// let _clock = clock::travel(start);
 /// std::thread::sleep(Duration::from_millis(2));
 /// let now = SystemTime::now();
 /// assert!(now > start && now < start + Duration::from_secs(60));
@@ -129,8 +129,8 @@ pub fn travel(t: impl Into<std::time::SystemTime>) -> ClockGuard {
 fn take(system: std::time::SystemTime, running: bool) -> ClockGuard {
     let change = Change::compute(Key::Clock, &ClockSlot, move |visible: &Value| {
         // Instants continue from the clock visible now, so they never jump backwards.
-        let instant = clock::from_value(visible).map_or_else(StdInstant::now, |f| f.now().1);
-        Ok(clock::to_value(Fake {
+        let instant = fake::from_value(visible).map_or_else(StdInstant::now, |f| f.now().1);
+        Ok(fake::to_value(Fake {
             system,
             instant,
             running_since: running.then(StdInstant::now),
@@ -146,10 +146,10 @@ impl ClockGuard {
     ///
     /// ```
     /// # use std::time::Duration;
-    /// let clock = testrig::time::freeze();
-    /// let t = testrig::time::SystemTime::now();
+    /// let clock = testrig::clock::freeze();
+    /// let t = testrig::clock::SystemTime::now();
     /// clock.advance(Duration::from_secs(10));
-    /// assert_eq!(testrig::time::SystemTime::now(), t + Duration::from_secs(10));
+    /// assert_eq!(testrig::clock::SystemTime::now(), t + Duration::from_secs(10));
     /// ```
     ///
     /// # Panics
@@ -165,9 +165,9 @@ impl ClockGuard {
     ///
     /// ```
     /// use std::time::{Duration, UNIX_EPOCH};
-    /// let clock = testrig::time::freeze_at(UNIX_EPOCH);
+    /// let clock = testrig::clock::freeze_at(UNIX_EPOCH);
     /// clock.set(UNIX_EPOCH + Duration::from_secs(7));
-    /// assert_eq!(testrig::time::SystemTime::now(), UNIX_EPOCH + Duration::from_secs(7));
+    /// assert_eq!(testrig::clock::SystemTime::now(), UNIX_EPOCH + Duration::from_secs(7));
     /// ```
     ///
     /// # Panics
@@ -182,8 +182,8 @@ impl ClockGuard {
     /// The time this guard's clock shows (also when a newer guard hides it).
     ///
     /// ```
-    /// let clock = testrig::time::freeze_at(std::time::UNIX_EPOCH);
-    /// assert_eq!(clock.now(), testrig::time::UNIX_EPOCH);
+    /// let clock = testrig::clock::freeze_at(std::time::UNIX_EPOCH);
+    /// assert_eq!(clock.now(), testrig::clock::UNIX_EPOCH);
     /// ```
     #[track_caller]
     pub fn now(&self) -> SystemTime {
@@ -193,8 +193,8 @@ impl ClockGuard {
     /// The instant this guard's clock shows.
     ///
     /// ```
-    /// let clock = testrig::time::freeze();
-    /// assert_eq!(clock.instant(), testrig::time::Instant::now());
+    /// let clock = testrig::clock::freeze();
+    /// assert_eq!(clock.instant(), testrig::clock::Instant::now());
     /// ```
     #[track_caller]
     pub fn instant(&self) -> Instant {
@@ -204,7 +204,7 @@ impl ClockGuard {
     #[track_caller]
     fn fake(&self) -> Fake {
         self.core
-            .with_value(&Key::Clock, clock::from_value)
+            .with_value(&Key::Clock, fake::from_value)
             .flatten()
             .unwrap_or_else(|| restored())
     }
@@ -212,9 +212,7 @@ impl ClockGuard {
     #[track_caller]
     fn update(&self, f: impl FnOnce(&Fake) -> Fake) {
         let updated = self.core.update(&Key::Clock, |v| {
-            clock::to_value(f(
-                &clock::from_value(v).expect("a clock layer holds a clock")
-            ))
+            fake::to_value(f(&fake::from_value(v).expect("a clock layer holds a clock")))
         });
         if updated.is_none() {
             restored();
@@ -225,7 +223,7 @@ impl ClockGuard {
 #[track_caller]
 fn restored() -> ! {
     panic!(
-        "testrig::time: this clock guard was already restored when its test ended; keep it in \
+        "testrig::clock: this clock guard was already restored when its test ended; keep it in \
          a local of the test that uses it"
     )
 }
@@ -238,11 +236,11 @@ fn restored() -> ! {
 ///
 /// ```
 /// use std::time::Duration;
-/// use testrig::time::{self, Instant};
+/// use testrig::clock::{self, Instant};
 ///
-/// let _clock = time::freeze();
+/// let _clock = clock::freeze();
 /// let start = Instant::now();
-/// time::sleep(Duration::from_secs(3600)); // returns at once
+/// clock::sleep(Duration::from_secs(3600)); // returns at once
 /// assert_eq!(start.elapsed(), Duration::from_secs(3600));
 /// ```
 pub fn sleep(d: StdDuration) {
@@ -253,11 +251,11 @@ pub fn sleep(d: StdDuration) {
 
 /// Advances the visible clock by `d` if it is frozen; `false` when it is real or running.
 fn advance_if_frozen(d: StdDuration) -> bool {
-    clock::fake_now().is_some()
+    fake::fake_now().is_some()
         && core::update_top(&Key::Clock, |v| {
-            clock::from_value(v)
+            fake::from_value(v)
                 .filter(Fake::frozen)
-                .map(|f| clock::to_value(f.advanced(d)))
+                .map(|f| fake::to_value(f.advanced(d)))
         })
 }
 
@@ -268,11 +266,11 @@ fn advance_if_frozen(d: StdDuration) -> bool {
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() {
 /// use std::time::Duration;
-/// use testrig::time::{self, Instant};
+/// use testrig::clock::{self, Instant};
 ///
-/// let _clock = time::freeze();
+/// let _clock = clock::freeze();
 /// let start = Instant::now();
-/// time::sleep_async(Duration::from_secs(600)).await; // no real waiting
+/// clock::sleep_async(Duration::from_secs(600)).await; // no real waiting
 /// assert_eq!(start.elapsed(), Duration::from_secs(600));
 /// # }
 /// ```
