@@ -295,8 +295,7 @@ mod tests {
                     {"message": "three"},
                     {"message": "four"},
                 ]})),
-            ])
-            .await;
+            ]);
         assert_eq!(
             logger.shutdown(),
             Stats {

@@ -189,8 +189,7 @@ mod http_contract {
             .await;
         make_request(&format!("{}/post", mock_server.uri())).await;
         mock_server
-            .assert_received(post("/post").json_includes(json!({"key_1": "value_1"})))
-            .await;
+            .assert_received(post("/post").json_includes(json!({"key_1": "value_1"})));
     }
 
     #[test]

@@ -19,7 +19,7 @@
 //! ```
 //!
 //! In an async test the same reads `let server = MockServer::start().await;`,
-//! `Mock::given(…).mount(&server).await` and `server.assert_received(…).await`.
+//! `Mock::given(…).mount(&server).await` and `server.assert_received(…)`.
 //!
 //! What it adds to wiremock:
 //! - **strict servers**: a request that matched no mock fails the test when the server drops,
@@ -53,10 +53,12 @@
 
 mod blocking;
 mod expect;
+mod headers;
 mod matching;
 mod record;
 mod respond;
 mod server;
+mod traffic;
 mod wait;
 
 pub use blocking::BlockingMockServer;
