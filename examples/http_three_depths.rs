@@ -139,12 +139,11 @@ mod tests {
         let accepted = make_request(&Http, &mock_server.uri(), "value_1").await;
 
         assert_eq!(accepted, Ok(true));
-        mock_server
-            .assert_received(
-                post("/post")
-                    .header("content-type", "application/json")
-                    .json_includes(json!({"key_1": "value_1"})),
-            );
+        mock_server.assert_received(
+            post("/post")
+                .header("content-type", "application/json")
+                .json_includes(json!({"key_1": "value_1"})),
+        );
     }
 
     #[testrig::test]

@@ -22,9 +22,11 @@ fn is_secret(name: &str) -> bool {
     matches!(
         name.as_str(),
         "authorization" | "proxy-authorization" | "cookie" | "set-cookie" | "x-api-key"
-    ) || ["token", "secret", "password", "api-key", "apikey", "session"]
-        .iter()
-        .any(|word| name.contains(word))
+    ) || [
+        "token", "secret", "password", "api-key", "apikey", "session",
+    ]
+    .iter()
+    .any(|word| name.contains(word))
 }
 
 /// `Bearer ***` keeps the scheme (a wrong scheme is a common bug and no secret); anything
@@ -106,7 +108,10 @@ mod tests {
         assert_eq!(show("x-api-key", b"k-123"), "x-api-key: ***");
         assert_eq!(show("x-auth-token", b"t"), "x-auth-token: ***");
         assert_eq!(show("authorization", b"opaque-token"), "authorization: ***");
-        assert_eq!(show("accept", b"application/json"), "accept: application/json");
+        assert_eq!(
+            show("accept", b"application/json"),
+            "accept: application/json"
+        );
     }
 
     #[test]

@@ -256,7 +256,11 @@ pub(crate) fn list_requests(out: &mut String, t: &Traffic<'_>) {
         };
         let _ = writeln!(out, "  #{} {} → {answer}", i + 1, request_line(r));
         for (name, value) in &r.headers {
-            let _ = writeln!(out, "       {}", headers::show(name.as_str(), value.as_bytes()));
+            let _ = writeln!(
+                out,
+                "       {}",
+                headers::show(name.as_str(), value.as_bytes())
+            );
         }
         if !r.body.is_empty() {
             let body = String::from_utf8_lossy(&r.body);

@@ -24,10 +24,16 @@ use crate::env::EnvGuard;
 /// It dereferences to [`wiremock::MockServer`], so plain wiremock keeps working on it:
 /// `Mock::given(…).respond_with(…).mount(&server).await`, `expect`, scoped mocks.
 ///
-/// **Strict by default**: a request that no mounted mock matched gets a 404 (as in wiremock)
-/// and is remembered; when the server drops at the end of the test, the test fails listing
-/// those requests. Opt out with [`lenient`](Self::lenient) or
+/// **Strict by default**: a request that no mounted mock matched gets a 404 (as in wiremock,
+/// with a JSON body naming the request) and is remembered; when the test ends (or, outside a
+/// testrig test, when the server drops) the test fails listing those requests, naming the
+/// test and the line that started the server. Opt out with [`lenient`](Self::lenient) or
 /// [`MockServerBuilder::lenient`].
+///
+/// **Traffic on failure**: started inside a testrig test (by a fixture or by hand), the server
+/// joins the test; if the test fails for any reason, its output lists every request the
+/// server received, after the test's own message. Outside testrig the server prints the same
+/// list when it drops while the test panics.
 ///
 /// Servers come from wiremock's pool: starting one is cheap, and its port goes back to the
 /// pool (still open) when it drops. A test that needs the port to really close, or that must

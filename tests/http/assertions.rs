@@ -75,7 +75,10 @@ fn header_pass_and_fail() {
         "{msg}"
     );
     // The credential is masked in the request list too.
-    assert!(msg.contains("\n       authorization: Bearer ***\n"), "{msg}");
+    assert!(
+        msg.contains("\n       authorization: Bearer ***\n"),
+        "{msg}"
+    );
     assert!(!msg.contains("abc"), "{msg}");
     let msg = panic_message(|| s.assert_received(get("/me").header("x-trace", "1")));
     assert!(
@@ -283,8 +286,7 @@ async fn async_server_assertions_pass() {
         .await
         .unwrap();
     assert_eq!(reply, json!({"ok": true}));
-    mock_server
-        .assert_received(post("/post").json_includes(json!({"key_1": "value_1"})));
+    mock_server.assert_received(post("/post").json_includes(json!({"key_1": "value_1"})));
     mock_server.assert_received(get("/post").never());
     mock_server.assert_no_unmatched();
 }

@@ -70,7 +70,8 @@ async fn fetch_repo(base: &str) -> Result<serde_json::Value, String> {
 
 #[testrig::test]
 #[tokio::test]
-async fn helper_own_assertion(mock_server: MockServer) { // site: own_assertion
+async fn helper_own_assertion(mock_server: MockServer) {
+    // site: own_assertion
     if !in_helper() {
         return;
     }
@@ -109,16 +110,24 @@ the server at http://{host} received 2 requests:
         site("site: own_assertion", "mock_server: MockServer"),
     );
     let at = text.find(&dump).unwrap_or_else(|| panic!("{text}"));
-    assert!(own < at, "the traffic comes after the test's message:\n{text}");
+    assert!(
+        own < at,
+        "the traffic comes after the test's message:\n{text}"
+    );
     assert_eq!(count(&text, "what the server at"), 1, "{text}");
-    assert_eq!(count(&text, "panicked at"), 1, "one panic, the test's own:\n{text}");
+    assert_eq!(
+        count(&text, "panicked at"),
+        1,
+        "one panic, the test's own:\n{text}"
+    );
     assert!(!text.contains("ghp_s3cret"), "{text}");
 }
 
 // ------------------------------------------------------------------------- unwrap, blocking
 
 #[testrig::test]
-fn helper_blocking_unwrap(blocking_mock_server: BlockingMockServer) { // site: blocking
+fn helper_blocking_unwrap(blocking_mock_server: BlockingMockServer) {
+    // site: blocking
     if !in_helper() {
         return;
     }
@@ -207,7 +216,10 @@ fn without_testrig_the_server_prints_its_traffic_when_dropped_in_a_panic() {
         .find("testrig::http: the test failed; what the server at")
         .unwrap_or_else(|| panic!("{text}"));
     assert!(own < at, "{text}");
-    assert!(text.contains("  #1 GET /plain → unmatched → 404\n"), "{text}");
+    assert!(
+        text.contains("  #1 GET /plain → unmatched → 404\n"),
+        "{text}"
+    );
     assert_eq!(count(&text, "what the server at"), 1, "{text}");
 }
 
@@ -215,11 +227,15 @@ fn without_testrig_the_server_prints_its_traffic_when_dropped_in_a_panic() {
 
 #[testrig::test]
 #[tokio::test]
-async fn helper_strict(mock_server: MockServer) { // site: strict
+async fn helper_strict(mock_server: MockServer) {
+    // site: strict
     if !in_helper() {
         return;
     }
-    let status = reqwest::get(mock_server.url("/nobody")).await.unwrap().status();
+    let status = reqwest::get(mock_server.url("/nobody"))
+        .await
+        .unwrap()
+        .status();
     assert_eq!(status, 404);
 }
 
@@ -237,7 +253,11 @@ fn strict_mode_names_the_test_and_the_fixture_parameter() {
     );
     assert!(text.contains(&report), "{text}");
     // The list comes once, inside the report; no location inside testrig.
-    assert_eq!(count(&text, "  #1 GET /nobody → unmatched → 404"), 1, "{text}");
+    assert_eq!(
+        count(&text, "  #1 GET /nobody → unmatched → 404"),
+        1,
+        "{text}"
+    );
     assert!(!text.contains("panicked at"), "{text}");
     assert!(!text.contains("src/"), "{text}");
 }
@@ -312,7 +332,11 @@ fn a_failed_assertion_lists_the_traffic_once() {
         text.contains("expected 1 request matching `GET /v2/items`, got 0"),
         "{text}"
     );
-    assert_eq!(count(&text, "#1 GET /v1/items → unmatched → 404"), 1, "{text}");
+    assert_eq!(
+        count(&text, "#1 GET /v1/items → unmatched → 404"),
+        1,
+        "{text}"
+    );
     assert_eq!(count(&text, "what the server at"), 0, "{text}");
     // Strict mode stays silent too: the test failed already, and the list is above.
     assert_eq!(count(&text, "matched no mounted mock"), 0, "{text}");
@@ -325,7 +349,8 @@ fn helper_leak(blocking_mock_server: BlockingMockServer) {
     if !in_helper() {
         return;
     }
-    blocking_mock_server.mount(Mock::given(matchers::any()).respond_with(ResponseTemplate::new(200)));
+    blocking_mock_server
+        .mount(Mock::given(matchers::any()).respond_with(ResponseTemplate::new(200)));
     reqwest::blocking::get(blocking_mock_server.url("/ok")).unwrap();
     std::mem::forget(testrig::env::set("TESTRIG_HTTP_DUMP_LEAK", "1")); // site: leak
 }
@@ -337,7 +362,45 @@ fn a_leak_failure_points_at_the_test_and_shows_the_traffic() {
         text.contains("testrig: test `dump::helper_leak` ended with 1 patch still live"),
         "{text}"
     );
-    assert!(text.contains(&site("site: leak", "testrig::env::set")), "{text}");
+    assert!(
+        text.contains(&site("site: leak", "testrig::env::set")),
+        "{text}"
+    );
     assert!(!text.contains("panicked at"), "{text}");
-    assert!(text.contains("  #1 GET /ok → answered by a mock\n"), "{text}");
+    assert!(
+        text.contains("  #1 GET /ok → answered by a mock\n"),
+        "{text}"
+    );
+}
+
+// ------------------------------------------------------------------- a fixture by reference
+
+#[fixture]
+async fn client_base(mock_server: &MockServer) -> String {
+    // site: by_ref
+    mock_server.uri()
+}
+
+#[testrig::test]
+#[tokio::test]
+async fn helper_strict_by_ref(client_base: String, mock_server: &MockServer) {
+    if !in_helper() {
+        return;
+    }
+    assert_eq!(client_base, mock_server.uri());
+    reqwest::get(format!("{client_base}/orphan")).await.unwrap();
+}
+
+/// The server is built for the first parameter that asks for it, here in a fixture of the
+/// user's; the report points there, and strict mode fails a by-reference fixture too.
+#[test]
+fn strict_mode_points_at_the_first_parameter_that_asked_for_the_server() {
+    let text = failing("helper_strict_by_ref");
+    let expected = format!(
+        "(fixture `mock_server`, parameter at {}) received 1 request that matched no mounted mock",
+        site("site: by_ref", "mock_server: &MockServer")
+    );
+    assert!(text.contains(&expected), "{text}");
+    assert!(text.contains("  #1 GET /orphan\n"), "{text}");
+    assert!(!text.contains("panicked at"), "{text}");
 }
