@@ -21,14 +21,18 @@ fn failing(name: &str) -> String {
     text
 }
 
-/// `file:line:column` of `needle` in this file, on the line that holds `marker` too.
+/// `file:line:column` of `needle` on the line that holds `marker` or just below it.
 fn site(marker: &str, needle: &str) -> String {
     let source = include_str!("dump.rs");
-    let (index, line) = source
-        .lines()
-        .enumerate()
-        .find(|(_, l)| l.contains(marker) && l.contains(needle) && !l.contains("site("))
-        .unwrap_or_else(|| panic!("no line with {marker:?} and {needle:?}"));
+    let lines: Vec<&str> = source.lines().collect();
+    let start = lines
+        .iter()
+        .position(|l| l.contains(marker) && !l.contains("site("))
+        .unwrap_or_else(|| panic!("no line with {marker:?}"));
+    let (index, line) = (start..start + 3)
+        .map(|i| (i, lines[i]))
+        .find(|(_, l)| l.contains(needle))
+        .unwrap_or_else(|| panic!("no {needle:?} near {marker:?}"));
     let column = line.find(needle).unwrap() + 1;
     format!("tests/http/dump.rs:{}:{column}", index + 1)
 }
@@ -70,8 +74,8 @@ async fn fetch_repo(base: &str) -> Result<serde_json::Value, String> {
 
 #[testrig::test]
 #[tokio::test]
+// site: own_assertion
 async fn helper_own_assertion(mock_server: MockServer) {
-    // site: own_assertion
     if !in_helper() {
         return;
     }
@@ -126,8 +130,8 @@ the server at http://{host} received 2 requests:
 // ------------------------------------------------------------------------- unwrap, blocking
 
 #[testrig::test]
+// site: blocking
 fn helper_blocking_unwrap(blocking_mock_server: BlockingMockServer) {
-    // site: blocking
     if !in_helper() {
         return;
     }
@@ -227,8 +231,8 @@ fn without_testrig_the_server_prints_its_traffic_when_dropped_in_a_panic() {
 
 #[testrig::test]
 #[tokio::test]
+// site: strict
 async fn helper_strict(mock_server: MockServer) {
-    // site: strict
     if !in_helper() {
         return;
     }
@@ -376,8 +380,8 @@ fn a_leak_failure_points_at_the_test_and_shows_the_traffic() {
 // ------------------------------------------------------------------- a fixture by reference
 
 #[fixture]
+// site: by_ref
 async fn client_base(mock_server: &MockServer) -> String {
-    // site: by_ref
     mock_server.uri()
 }
 
