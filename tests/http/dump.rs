@@ -408,3 +408,21 @@ fn strict_mode_points_at_the_first_parameter_that_asked_for_the_server() {
     assert!(text.contains("  #1 GET /orphan\n"), "{text}");
     assert!(!text.contains("panicked at"), "{text}");
 }
+
+// --------------------------------------------------------------------- an expected panic
+
+#[testrig::test]
+#[should_panic(expected = "the client failed")]
+fn helper_expected_panic(blocking_mock_server: BlockingMockServer) {
+    let _ = reqwest::blocking::get(blocking_mock_server.url("/expected"));
+    panic!("the client failed");
+}
+
+#[test]
+fn an_expected_panic_prints_no_traffic() {
+    let (output, text) = common::run_helper("dump::helper_expected_panic");
+    assert!(output.status.success(), "{text}");
+    assert!(text.contains("running 1 test"), "{text}");
+    assert!(!text.contains("what the server at"), "{text}");
+    assert!(!text.contains("/expected"), "{text}");
+}
