@@ -426,3 +426,29 @@ fn an_expected_panic_prints_no_traffic() {
     assert!(!text.contains("what the server at"), "{text}");
     assert!(!text.contains("/expected"), "{text}");
 }
+
+// ------------------------------------------------------------------------ a sync timeout
+
+#[testrig::test(timeout = "300ms")]
+fn helper_sync_timeout(blocking_mock_server: BlockingMockServer) {
+    if !in_helper() {
+        return;
+    }
+    let _ = reqwest::blocking::get(blocking_mock_server.url("/hanging"));
+    std::thread::sleep(Duration::from_secs(30));
+}
+
+#[test]
+fn a_sync_timeout_shows_the_traffic_after_its_message() {
+    let text = failing("helper_sync_timeout");
+    let timeout = text.find("timed out after").expect("the timeout message");
+    let at = text
+        .find("testrig::http: the test failed; what the server at")
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(timeout < at, "{text}");
+    assert!(
+        text.contains("  #1 GET /hanging → unmatched → 404\n"),
+        "{text}"
+    );
+    assert_eq!(count(&text, "what the server at"), 1, "{text}");
+}
