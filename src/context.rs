@@ -104,6 +104,7 @@ impl TestContext {
 
     /// Registers `item` for the end of the test; `false` when no runner will consult it (a
     /// context made with [`new`](Self::new)), so that the caller fends for itself.
+    #[cfg(feature = "http")]
     pub(crate) fn at_end(&self, item: Arc<dyn AtTestEnd>) -> bool {
         match &self.inner.at_end {
             Some(list) => {

@@ -303,10 +303,10 @@ fn strict_mode_outside_a_testrig_test_names_the_start_line() {
         .expect_err("strict mode fails");
     let message = payload.downcast_ref::<String>().unwrap();
     assert!(
-        message.starts_with(&format!(
+        message.starts_with(
             "testrig::http: test `dump::strict_mode_outside_a_testrig_test_names_the_start_line` \
              failed: the server at http://127.0.0.1:"
-        )),
+        ),
         "{message}"
     );
     assert!(
