@@ -13,52 +13,54 @@ use crate::context::{AtTestEnd, TestContext};
 
 /// Where a server comes from, in the user's code.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct Origin {
-    at: Option<&'static Location<'static>>,
-    fixture: Option<&'static str>,
+pub(crate) enum Origin {
+    /// `start()` called at `at`, inside the set-up of fixture `fixture` if any.
+    Started {
+        at: &'static Location<'static>,
+        fixture: Option<&'static str>,
+    },
+    /// A built-in fixture, asked for by the parameter at `param`, if a parameter did.
+    Fixture {
+        name: &'static str,
+        param: Option<&'static Location<'static>>,
+    },
 }
 
 impl Origin {
     /// The line that called `start`; inside a fixture's set-up, that fixture too.
     #[track_caller]
     pub(crate) fn caller() -> Self {
-        Origin {
-            at: Some(Location::caller()),
+        Origin::Started {
+            at: Location::caller(),
             fixture: crate::fixture::building().map(|(name, _)| name),
         }
     }
 
     /// A built-in fixture: the parameter (of the test or of another fixture) that asked for it.
     pub(crate) fn fixture(name: &'static str) -> Self {
-        match crate::fixture::building() {
-            Some((_, at)) => Origin {
-                at,
-                fixture: Some(name),
-            },
-            None => Origin {
-                at: None,
-                fixture: Some(name),
-            },
+        Origin::Fixture {
+            name,
+            param: crate::fixture::building().and_then(|(_, at)| at),
         }
     }
 }
 
 impl fmt::Display for Origin {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match (self.fixture, self.at) {
-            (Some(name), Some(at)) if is_builtin(name) => {
-                write!(f, "fixture `{name}`, parameter at {at}")
-            }
-            (Some(name), Some(at)) => write!(f, "started at {at}, in fixture `{name}`"),
-            (Some(name), None) => write!(f, "fixture `{name}`, set up by `#[fixture_use]`"),
-            (None, Some(at)) => write!(f, "started at {at}"),
-            (None, None) => f.write_str("started outside a test"),
+        match *self {
+            Origin::Started { at, fixture: None } => write!(f, "started at {at}"),
+            Origin::Started {
+                at,
+                fixture: Some(name),
+            } => write!(f, "started at {at}, in fixture `{name}`"),
+            Origin::Fixture {
+                name,
+                param: Some(at),
+            } => write!(f, "fixture `{name}`, parameter at {at}"),
+            // `#[fixture_use]`, autouse, or the fixture function called directly.
+            Origin::Fixture { name, param: None } => write!(f, "fixture `{name}`"),
         }
     }
-}
-
-fn is_builtin(name: &str) -> bool {
-    matches!(name, "mock_server" | "blocking_mock_server")
 }
 
 /// A server's recorder and identity, shared between the server and the end of its test, which
