@@ -14,8 +14,8 @@ use super::server::{MockServer, MockServerBuilder};
 /// A [`MockServer`] for sync tests: no `.await`, the async work done on a background runtime.
 ///
 /// Every method of the async server's assertions is here without `.await`, and panics at the
-/// caller's line. Strict mode, pooling and [`MockServer::builder`] options are the same
-/// (`MockServer::builder().lenient().start_blocking()`).
+/// caller's line. Strict mode, pooling, [`MockServer::builder`] options and the traffic
+/// listed when a test fails are the same (`MockServer::builder().lenient().start_blocking()`).
 ///
 /// ```
 /// use std::io::{Read, Write};
