@@ -25,8 +25,8 @@ use std::cell::RefCell;
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{Context, Poll};
 use std::thread::ThreadId;
 
@@ -62,6 +62,17 @@ struct Inner {
     id: u64,
     name: String,
     case_id: Option<String>,
+    /// `Some` when testrig's runner drives the test and so consults it when the test ends.
+    at_end: Option<Mutex<Vec<Arc<dyn AtTestEnd>>>>,
+}
+
+/// Something that has a say when its test ends: a mock server checks its strict mode, and
+/// shows what it received when the test failed.
+pub(crate) trait AtTestEnd: Send + Sync {
+    /// Why the test fails although its body passed, if it does.
+    fn failure(&self, ctx: &TestContext) -> Option<String>;
+    /// Printed after the failure message of a test that failed for whatever reason.
+    fn on_failure(&self) -> Option<String>;
 }
 
 impl TestContext {
@@ -73,7 +84,44 @@ impl TestContext {
                 id: NEXT_TEST_ID.fetch_add(1, Ordering::Relaxed),
                 name: name.into(),
                 case_id: case_id.map(str::to_owned),
+                at_end: None,
             }),
+        }
+    }
+
+    /// A context that testrig's runner drives: it consults what [`at_end`](Self::at_end)
+    /// registered when the test ends.
+    pub(crate) fn driven(name: String, case_id: Option<&str>) -> Self {
+        TestContext {
+            inner: Arc::new(Inner {
+                id: NEXT_TEST_ID.fetch_add(1, Ordering::Relaxed),
+                name,
+                case_id: case_id.map(str::to_owned),
+                at_end: Some(Mutex::new(Vec::new())),
+            }),
+        }
+    }
+
+    /// Registers `item` for the end of the test; `false` when no runner will consult it (a
+    /// context made with [`new`](Self::new)), so that the caller fends for itself.
+    #[cfg(feature = "http")]
+    pub(crate) fn at_end(&self, item: Arc<dyn AtTestEnd>) -> bool {
+        match &self.inner.at_end {
+            Some(list) => {
+                list.lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .push(item);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// What was registered with [`at_end`](Self::at_end), handed over once.
+    pub(crate) fn take_at_end(&self) -> Vec<Arc<dyn AtTestEnd>> {
+        match &self.inner.at_end {
+            Some(list) => std::mem::take(&mut *list.lock().unwrap_or_else(PoisonError::into_inner)),
+            None => Vec::new(),
         }
     }
 

@@ -89,6 +89,25 @@ impl OnTimeout {
     }
 }
 
+/// What a timed-out test's mock servers received, printed when this drops: after the timeout's
+/// message, whether it panicked or was only printed.
+struct NotesAfter(Vec<String>);
+
+impl NotesAfter {
+    fn of(ctx: &TestContext) -> Self {
+        let at_end = ctx.take_at_end();
+        NotesAfter(at_end.iter().filter_map(|a| a.on_failure()).collect())
+    }
+}
+
+impl Drop for NotesAfter {
+    fn drop(&mut self) {
+        for note in &self.0 {
+            eprintln!("{note}");
+        }
+    }
+}
+
 fn isolated_here(options: &RunOptions) -> bool {
     options.isolated && !crate::isolate::under_nextest()
 }
@@ -114,6 +133,8 @@ pub(crate) fn drive(
     };
     let what = describe_context(ctx);
     if let Err(message) = crate::timeout::run_limited(limit, &what, Some(ctx.name()), here) {
+        // The body goes on on a detached thread; its servers show what they received so far.
+        let _notes = NotesAfter::of(ctx);
         on_timeout.fail(message);
     }
 }
@@ -152,6 +173,7 @@ pub(crate) async fn drive_async(
         let leaks = crate::__private::restore_leaked_guards(ctx)
             .map(|text| format!("\n{text}"))
             .unwrap_or_default();
+        let _notes = NotesAfter::of(ctx);
         on_timeout.fail(format!(
             "testrig: {} timed out after {} (limit {}); its future was dropped (cancelled at \
              the `.await` it was waiting on) and its fixtures torn down. Tasks it spawned keep \

@@ -14,8 +14,8 @@ use super::server::{MockServer, MockServerBuilder};
 /// A [`MockServer`] for sync tests: no `.await`, the async work done on a background runtime.
 ///
 /// Every method of the async server's assertions is here without `.await`, and panics at the
-/// caller's line. Strict mode, pooling and [`MockServer::builder`] options are the same
-/// (`MockServer::builder().lenient().start_blocking()`).
+/// caller's line. Strict mode, pooling, [`MockServer::builder`] options and the traffic
+/// listed when a test fails are the same (`MockServer::builder().lenient().start_blocking()`).
 ///
 /// ```
 /// use std::io::{Read, Write};
@@ -225,7 +225,7 @@ impl BlockingMockServer {
     /// ```
     #[track_caller]
     pub fn assert_received(&self, expectation: Expectation) {
-        self.server.check_received(expectation);
+        self.server.assert_received(expectation);
     }
 
     /// See [`MockServer::assert_received_in_order`].
@@ -240,7 +240,7 @@ impl BlockingMockServer {
     /// ```
     #[track_caller]
     pub fn assert_received_in_order(&self, expectations: impl IntoIterator<Item = Expectation>) {
-        self.server.check_in_order(expectations);
+        self.server.assert_received_in_order(expectations);
     }
 
     /// See [`MockServer::assert_received_only`].
@@ -254,7 +254,7 @@ impl BlockingMockServer {
     /// ```
     #[track_caller]
     pub fn assert_received_only(&self, expectations: impl IntoIterator<Item = Expectation>) {
-        self.server.check_only(expectations);
+        self.server.assert_received_only(expectations);
     }
 
     /// See [`MockServer::assert_no_unmatched`].
@@ -265,7 +265,7 @@ impl BlockingMockServer {
     /// ```
     #[track_caller]
     pub fn assert_no_unmatched(&self) {
-        self.server.check_no_unmatched();
+        self.server.assert_no_unmatched();
     }
 
     /// Blocks until the expected requests arrived or `timeout` passed; see

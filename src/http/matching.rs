@@ -7,6 +7,7 @@ use serde_json::Value;
 use wiremock::Request;
 
 use super::expect::{Body, Count, Expectation};
+use super::headers;
 
 /// The outcome of one field of an expectation against one request.
 #[derive(Debug)]
@@ -65,10 +66,28 @@ pub(crate) fn checks(e: &Expectation, r: &Request) -> Vec<Check> {
             .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
             .collect();
         let ok = values.iter().any(|v| v == value);
-        let detail = match (ok, values.is_empty()) {
-            (true, _) => Vec::new(),
-            (false, true) => vec!["absent".to_owned()],
-            (false, false) => vec![format!("got {}", values.join(", "))],
+        let detail = if ok {
+            Vec::new()
+        } else if values.is_empty() {
+            // A renamed or misspelt header is the usual cause: show what came instead.
+            let similar: Vec<String> = r
+                .headers
+                .iter()
+                .filter(|(sent, _)| headers::similar(name, sent.as_str()))
+                .map(|(sent, v)| headers::show(sent.as_str(), v.as_bytes()))
+                .collect();
+            match similar.is_empty() {
+                true => vec!["absent".to_owned()],
+                false => vec![format!("absent; got {}", similar.join(", "))],
+            }
+        } else {
+            let sent: Vec<String> = r
+                .headers
+                .get_all(name.as_str())
+                .iter()
+                .map(|v| headers::show(name, v.as_bytes()))
+                .collect();
+            vec![format!("got {}", sent.join(", "))]
         };
         out.push(Check::new(ok, format!("header {name}: {value}"), detail));
     }
@@ -190,7 +209,7 @@ fn compact(v: &Value) -> String {
     preview(&v.to_string(), 120)
 }
 
-fn preview(text: &str, limit: usize) -> String {
+pub(crate) fn preview(text: &str, limit: usize) -> String {
     if text.chars().count() <= limit {
         return text.to_owned();
     }
@@ -206,8 +225,18 @@ pub(crate) fn request_line(r: &Request) -> String {
     }
 }
 
-/// Every received request, numbered from 1, with a preview of its body.
-pub(crate) fn list_requests(out: &mut String, uri: &str, requests: &[Request]) {
+/// What one server received: the requests, and which of them no mock matched.
+#[derive(Clone, Copy)]
+pub(crate) struct Traffic<'a> {
+    pub(crate) uri: &'a str,
+    pub(crate) requests: &'a [Request],
+    pub(crate) unmatched: &'a [usize],
+}
+
+/// Every received request, numbered from 1: whether a mock answered it, its headers (long
+/// values cut, secrets masked) and a preview of its body.
+pub(crate) fn list_requests(out: &mut String, t: &Traffic<'_>) {
+    let (uri, requests) = (t.uri, t.requests);
     match requests.len() {
         0 => {
             let _ = writeln!(out, "the server at {uri} received no request");
@@ -220,7 +249,19 @@ pub(crate) fn list_requests(out: &mut String, uri: &str, requests: &[Request]) {
         }
     }
     for (i, r) in requests.iter().enumerate() {
-        let _ = writeln!(out, "  #{} {}", i + 1, request_line(r));
+        let answer = if t.unmatched.contains(&i) {
+            "unmatched → 404"
+        } else {
+            "answered by a mock"
+        };
+        let _ = writeln!(out, "  #{} {} → {answer}", i + 1, request_line(r));
+        for (name, value) in &r.headers {
+            let _ = writeln!(
+                out,
+                "       {}",
+                headers::show(name.as_str(), value.as_bytes())
+            );
+        }
         if !r.body.is_empty() {
             let body = String::from_utf8_lossy(&r.body);
             let _ = writeln!(out, "       body: {}", preview(&body, 300));
@@ -263,21 +304,21 @@ fn numbers(indices: &[usize]) -> String {
 }
 
 /// `None` when `e` holds for `requests`, else the report that says why not.
-pub(crate) fn check_count(e: &Expectation, uri: &str, requests: &[Request]) -> Option<String> {
-    let hits = matching(e, requests);
+pub(crate) fn check_count(e: &Expectation, t: &Traffic<'_>) -> Option<String> {
+    let hits = matching(e, t.requests);
     if e.count.accepts(hits.len()) {
         return None;
     }
-    Some(count_report(e, uri, requests, &hits, ""))
+    Some(count_report(e, t, &hits, ""))
 }
 
 pub(crate) fn count_report(
     e: &Expectation,
-    uri: &str,
-    requests: &[Request],
+    t: &Traffic<'_>,
     hits: &[usize],
     headline_suffix: &str,
 ) -> String {
+    let requests = t.requests;
     let mut out = String::new();
     let _ = write!(
         out,
@@ -290,7 +331,7 @@ pub(crate) fn count_report(
         let _ = write!(out, " ({})", numbers(hits));
     }
     let _ = writeln!(out, "{headline_suffix}");
-    list_requests(&mut out, uri, requests);
+    list_requests(&mut out, t);
     let want_more = match e.count {
         Count::Exactly(n) | Count::AtLeast(n) => hits.len() < n,
     };
@@ -320,7 +361,8 @@ pub(crate) fn count_report(
 
 /// `None` when the expectations match requests in this order (each one a later request than
 /// the one before), else the report.
-pub(crate) fn check_order(es: &[Expectation], uri: &str, requests: &[Request]) -> Option<String> {
+pub(crate) fn check_order(es: &[Expectation], t: &Traffic<'_>) -> Option<String> {
+    let requests = t.requests;
     let mut from = 0;
     let mut found = Vec::new();
     for e in es {
@@ -353,7 +395,7 @@ pub(crate) fn check_order(es: &[Expectation], uri: &str, requests: &[Request]) -
         };
         let _ = writeln!(out, "{line}");
     }
-    list_requests(&mut out, uri, requests);
+    list_requests(&mut out, t);
     let missing = &es[found.len()];
     let rest = &requests[from..];
     if let Some(c) = closest(missing, rest) {
@@ -371,9 +413,10 @@ pub(crate) fn check_order(es: &[Expectation], uri: &str, requests: &[Request]) -
 }
 
 /// `None` when every expectation holds and every request matches one of them, else the report.
-pub(crate) fn check_only(es: &[Expectation], uri: &str, requests: &[Request]) -> Option<String> {
+pub(crate) fn check_only(es: &[Expectation], t: &Traffic<'_>) -> Option<String> {
+    let requests = t.requests;
     for e in es {
-        if let Some(report) = check_count(e, uri, requests) {
+        if let Some(report) = check_count(e, t) {
             return Some(report);
         }
     }
@@ -394,7 +437,7 @@ pub(crate) fn check_only(es: &[Expectation], uri: &str, requests: &[Request]) ->
     for e in es {
         let _ = writeln!(out, "  {e}");
     }
-    list_requests(&mut out, uri, requests);
+    list_requests(&mut out, t);
     Some(out)
 }
 

@@ -19,17 +19,29 @@
 //! ```
 //!
 //! In an async test the same reads `let server = MockServer::start().await;`,
-//! `Mock::given(…).mount(&server).await` and `server.assert_received(…).await`.
+//! `Mock::given(…).mount(&server).await` and `server.assert_received(…)`.
 //!
 //! What it adds to wiremock:
-//! - **strict servers**: a request that matched no mock fails the test when the server drops,
-//!   listing it (wiremock answers 404 and the test passes); see [`MockServer`];
+//! - **strict servers**: a request that matched no mock fails the test when it ends, listing
+//!   it (wiremock answers 404 and the test passes); see [`MockServer`]. The 404 body is JSON,
+//!   `{"testrig": "no mock matched", "request": "POST /x"}`, so a JSON client's error names the
+//!   request;
+//! - **traffic on every failure**: when a testrig test fails for any reason (its own
+//!   `assert!` on the client's result, an `unwrap`, a timeout), the output lists, after the
+//!   test's own message, every request each of its servers received, with its headers and
+//!   body, whether a mock answered it or it went unmatched (404). That holds for the built-in
+//!   fixtures and for servers started by hand inside the test; in a plain `#[tokio::test]`
+//!   a server prints the same list when it drops during the panic;
 //! - **assertions after the fact**, per expectation ([`get`], [`post`], … refined with
 //!   `.query`, `.header`, `.body`, `.json`, `.json_includes`, `.times`, `.never`), in order
 //!   ([`MockServer::assert_received_in_order`]) or exclusive
-//!   ([`MockServer::assert_received_only`]);
-//! - **failure reports** that list every received request and, for the closest one, a ✓/✗
-//!   line per field with a JSON diff that names each differing path;
+//!   ([`MockServer::assert_received_only`]); plain methods, no `.await`;
+//! - **failure reports** that list every received request with its headers (credentials
+//!   such as `authorization`, `cookie` or `x-api-key` masked, long values cut) and, for the
+//!   closest one, a ✓/✗ line per field with a JSON diff that names each differing path; a
+//!   missing header shows what the request sent under a similar name;
+//! - **locations at the test**: reports name the test and the line of the fixture parameter
+//!   or of the `MockServer::start()` call;
 //! - **waiting** for requests sent in the background ([`MockServer::wait_for`]);
 //! - a **blocking facade** for sync tests, and [`sequence`] responses.
 //!
@@ -38,7 +50,10 @@
 //! ```text
 //! testrig::http: expected 1 request matching `POST /post, json includes {"key_1":"value_1"}`, got 0
 //! the server at http://127.0.0.1:40123 received 1 request:
-//!   #1 POST /post
+//!   #1 POST /post → answered by a mock
+//!        content-type: application/json
+//!        authorization: Bearer ***
+//!        host: 127.0.0.1:40123
 //!        body: {"key_1":"value_2"}
 //! closest to the expectation: #1 POST /post
 //!   ✓ method POST
@@ -47,16 +62,21 @@
 //!       $.key_1: expected "value_1", got "value_2"
 //! ```
 //!
+//! wiremock does not tell which of its mocks answered a request, so the lists say whether one
+//! did, not which.
+//!
 //! The recorder behind the assertions is itself a pair of wiremock mocks: one at priority 1
 //! that sees every request and matches none, and a catch-all at priority 255 that notes what
 //! no other mock matched. Mocks of the test at priority 255 therefore never answer.
 
 mod blocking;
 mod expect;
+mod headers;
 mod matching;
 mod record;
 mod respond;
 mod server;
+mod traffic;
 mod wait;
 
 pub use blocking::BlockingMockServer;

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use wiremock::{Match, Mock, Request, Respond, ResponseTemplate};
 
 use super::expect::{Count, Expectation};
-use super::matching;
+use super::matching::{self, Traffic};
 
 #[derive(Debug, Default)]
 pub(crate) struct Recorder {
@@ -23,9 +23,30 @@ pub(crate) struct State {
     pub(crate) requests: Vec<Request>,
     pub(crate) unmatched: Vec<usize>,
     wakers: Vec<Waker>,
+    /// How many requests the last report that listed them all showed, so that a failed test
+    /// does not print the same list twice.
+    listed: Option<usize>,
 }
 
 impl State {
+    pub(crate) fn traffic<'a>(&'a self, uri: &'a str) -> Traffic<'a> {
+        Traffic {
+            uri,
+            requests: &self.requests,
+            unmatched: &self.unmatched,
+        }
+    }
+
+    /// A report that lists every request so far was shown.
+    pub(crate) fn mark_listed(&mut self) {
+        self.listed = Some(self.requests.len());
+    }
+
+    /// Whether every request so far was listed by a report already.
+    pub(crate) fn listed(&self) -> bool {
+        self.listed == Some(self.requests.len())
+    }
+
     /// Wakes `waker` at the next request. Registered under the same lock as the check that
     /// found too few requests, so a request arriving in between is never missed.
     pub(crate) fn wake_on_next_request(&mut self, waker: &Waker) {
@@ -45,6 +66,7 @@ impl Recorder {
         let mut state = self.lock();
         state.requests.clear();
         state.unmatched.clear();
+        state.listed = None;
     }
 
     /// The two mocks that feed this recorder, to mount before any mock of the test.
@@ -71,9 +93,12 @@ impl Recorder {
         let mut state = self.lock();
         loop {
             let now = Instant::now();
-            match evaluate(e, uri, &state.requests, now >= deadline, timeout, None) {
+            match evaluate(e, &state.traffic(uri), now >= deadline, timeout, None) {
                 Wait::Done => return Ok(()),
-                Wait::Failed(report) => return Err(report),
+                Wait::Failed(report) => {
+                    state.mark_listed();
+                    return Err(report);
+                }
                 Wait::Pending => {}
             }
             state = self
@@ -96,13 +121,12 @@ pub(crate) enum Wait {
 /// more than an exact count arrived by then.
 pub(crate) fn evaluate(
     e: &Expectation,
-    uri: &str,
-    requests: &[Request],
+    t: &Traffic<'_>,
     timed_out: bool,
     timeout: Duration,
     caller: Option<&Location<'_>>,
 ) -> Wait {
-    let hits = matching::matching(e, requests);
+    let hits = matching::matching(e, t.requests);
     let settled = match e.count {
         Count::Exactly(0) => !hits.is_empty() || timed_out,
         count => hits.len() >= count.target() || timed_out,
@@ -121,7 +145,7 @@ pub(crate) fn evaluate(
     if let Some(caller) = caller {
         suffix.push_str(&format!(" (`wait_for` at {caller})"));
     }
-    Wait::Failed(matching::count_report(e, uri, requests, &hits, &suffix))
+    Wait::Failed(matching::count_report(e, t, &hits, &suffix))
 }
 
 struct Watch(Arc<Recorder>);
@@ -144,7 +168,7 @@ impl Match for Watch {
 struct Fallback(Arc<Recorder>);
 
 impl Respond for Fallback {
-    fn respond(&self, _request: &Request) -> ResponseTemplate {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
         {
             // wiremock handles one request at a time per server, and `Watch` saw this one
             // just before, so it is the last one recorded.
@@ -153,9 +177,11 @@ impl Respond for Fallback {
                 state.unmatched.push(last);
             }
         }
-        ResponseTemplate::new(404).set_body_string(
-            "testrig: no mock on this server matched the request; a strict server fails the \
-             test when it drops (see the test output for the request list)",
-        )
+        // JSON, because most clients under test parse JSON: their error then names the
+        // request instead of complaining about a body that is not JSON.
+        ResponseTemplate::new(404).set_body_json(serde_json::json!({
+            "testrig": "no mock matched",
+            "request": matching::request_line(request),
+        }))
     }
 }

@@ -1,10 +1,10 @@
 //! The async mock server: wiremock underneath, strict about unmatched requests, with request
 //! assertions.
 
-use std::future::{Future, Ready, ready};
+use std::future::Future;
 use std::net::TcpListener;
 use std::ops::Deref;
-use std::panic::Location;
+use std::panic::{Location, resume_unwind};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -13,7 +13,9 @@ use wiremock::{Mock, Request};
 use super::expect::Expectation;
 use super::matching;
 use super::record::Recorder;
+use super::traffic::{Origin, Server};
 use super::wait::WaitFor;
+use crate::context::{Owner, TestContext};
 use crate::env::EnvGuard;
 
 /// A wiremock server on 127.0.0.1 that remembers every request it received and can assert on
@@ -22,10 +24,16 @@ use crate::env::EnvGuard;
 /// It dereferences to [`wiremock::MockServer`], so plain wiremock keeps working on it:
 /// `Mock::given(…).respond_with(…).mount(&server).await`, `expect`, scoped mocks.
 ///
-/// **Strict by default**: a request that no mounted mock matched gets a 404 (as in wiremock)
-/// and is remembered; when the server drops at the end of the test, the test fails listing
-/// those requests. Opt out with [`lenient`](Self::lenient) or
+/// **Strict by default**: a request that no mounted mock matched gets a 404 (as in wiremock,
+/// with a JSON body naming the request) and is remembered; when the test ends (or, outside a
+/// testrig test, when the server drops) the test fails listing those requests, naming the
+/// test and the line that started the server. Opt out with [`lenient`](Self::lenient) or
 /// [`MockServerBuilder::lenient`].
+///
+/// **Traffic on failure**: started inside a testrig test (by a fixture or by hand), the server
+/// joins the test; if the test fails for any reason, its output lists every request the
+/// server received, after the test's own message. Outside testrig the server prints the same
+/// list when it drops while the test panics.
 ///
 /// Servers come from wiremock's pool: starting one is cheap, and its port goes back to the
 /// pool (still open) when it drops. A test that needs the port to really close, or that must
@@ -50,23 +58,24 @@ use crate::env::EnvGuard;
 ///     .await
 ///     .unwrap();
 ///
-/// server.assert_received(post("/items").json_includes(json!({"name": "pen"}))).await;
+/// server.assert_received(post("/items").json_includes(json!({"name": "pen"})));
 /// # });
 /// ```
 #[must_use = "the server stops serving when it drops; bind it with `let server = ...`"]
 pub struct MockServer {
     inner: wiremock::MockServer,
-    recorder: Arc<Recorder>,
-    strict: bool,
-    started_at: &'static Location<'static>,
+    server: Arc<Server>,
+    /// Registered with the running test, whose end checks strict mode and shows the traffic
+    /// on failure; otherwise the server does both when it drops.
+    watched: bool,
 }
 
 impl std::fmt::Debug for MockServer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("MockServer")
-            .field("uri", &self.inner.uri())
-            .field("strict", &self.strict)
-            .field("started_at", &self.started_at)
+            .field("uri", &self.server.uri)
+            .field("strict", &self.server.strict())
+            .field("origin", &self.server.origin.to_string())
             .finish()
     }
 }
@@ -83,6 +92,7 @@ pub struct MockServerBuilder {
     strict: bool,
     pooled: bool,
     listener: Option<TcpListener>,
+    origin: Option<Origin>,
 }
 
 impl MockServerBuilder {
@@ -138,7 +148,16 @@ impl MockServerBuilder {
         self
     }
 
-    /// Starts the server. The line that calls this is remembered for the strict-mode report.
+    /// The built-in fixture `name` starts this server: reports name the parameter that asked
+    /// for it rather than a line of testrig.
+    pub(crate) fn for_fixture(mut self, name: &'static str) -> Self {
+        self.origin = Some(Origin::fixture(name));
+        self
+    }
+
+    /// Starts the server. The line that calls this is remembered for the strict-mode report,
+    /// and inside a testrig test the server joins the test: when the test fails, for any
+    /// reason, the output lists what the server received.
     ///
     /// ```
     /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
@@ -147,12 +166,20 @@ impl MockServerBuilder {
     /// # });
     /// ```
     #[track_caller]
-    pub fn start(self) -> impl Future<Output = MockServer> + Send {
-        let started_at = Location::caller();
-        self.start_at(started_at)
+    pub fn start(mut self) -> impl Future<Output = MockServer> + Send {
+        let origin = match self.origin.take() {
+            Some(origin) => origin,
+            None => Origin::caller(),
+        };
+        // Read here, on the caller's thread: the blocking server starts on a runtime thread.
+        let test = match crate::context::current_owner() {
+            Owner::Test(_) => TestContext::current(),
+            Owner::Thread(_) | Owner::Session => None,
+        };
+        self.start_at(origin, test)
     }
 
-    async fn start_at(self, started_at: &'static Location<'static>) -> MockServer {
+    async fn start_at(self, origin: Origin, test: Option<TestContext>) -> MockServer {
         let inner = if self.pooled {
             wiremock::MockServer::start().await
         } else {
@@ -166,11 +193,12 @@ impl MockServerBuilder {
         for mock in recorder.mocks() {
             inner.register(mock).await;
         }
+        let server = Arc::new(Server::new(recorder, inner.uri(), origin, self.strict));
+        let watched = test.is_some_and(|ctx| ctx.at_end(server.clone()));
         MockServer {
             inner,
-            recorder,
-            strict: self.strict,
-            started_at,
+            server,
+            watched,
         }
     }
 
@@ -216,6 +244,7 @@ impl MockServer {
             strict: true,
             pooled: true,
             listener: None,
+            origin: None,
         }
     }
 
@@ -227,8 +256,8 @@ impl MockServer {
     /// #   drop(server);
     /// }
     /// ```
-    pub fn lenient(mut self) -> Self {
-        self.strict = false;
+    pub fn lenient(self) -> Self {
+        self.server.set_lenient();
         self
     }
 
@@ -260,8 +289,8 @@ impl MockServer {
     /// ```
     pub async fn reset(&self) {
         self.inner.reset().await;
-        self.recorder.clear();
-        for mock in self.recorder.mocks() {
+        self.recorder().clear();
+        for mock in self.recorder().mocks() {
             self.inner.register(mock).await;
         }
     }
@@ -300,7 +329,7 @@ impl MockServer {
     /// # });
     /// ```
     pub fn received(&self) -> Vec<Request> {
-        self.recorder.lock().requests.clone()
+        self.recorder().lock().requests.clone()
     }
 
     /// The received requests that match `expectation` (its count is ignored).
@@ -315,7 +344,7 @@ impl MockServer {
     /// # });
     /// ```
     pub fn received_matching(&self, expectation: &Expectation) -> Vec<Request> {
-        let state = self.recorder.lock();
+        let state = self.recorder().lock();
         let hits = matching::matching(expectation, &state.requests);
         hits.into_iter()
             .map(|i| state.requests[i].clone())
@@ -332,7 +361,7 @@ impl MockServer {
     /// # });
     /// ```
     pub fn unmatched(&self) -> Vec<Request> {
-        let state = self.recorder.lock();
+        let state = self.recorder().lock();
         state
             .unmatched
             .iter()
@@ -341,34 +370,38 @@ impl MockServer {
     }
 
     /// Checks that the server received `expectation.count()` matching requests (one, unless
-    /// the expectation says otherwise).
+    /// the expectation says otherwise), among the requests received so far.
     ///
-    /// The check runs when this is called, against the requests received so far, and panics
-    /// at the caller's line; the returned future is already complete, so `.await` it (the form
-    /// stays the same as [`wait_for`](Self::wait_for)) or drop it.
+    /// A plain method: it checks at once, with no `.await`. For requests that may still be on
+    /// their way (sent by a background task), use [`wait_for`](Self::wait_for).
     ///
     /// ```
     /// use testrig::http::{MockServer, json, post};
-    /// async fn test(server: &MockServer) {
-    ///     server.assert_received(post("/post").json_includes(json!({"key_1": "value_1"}))).await;
+    /// fn check(server: &MockServer) {
+    ///     server.assert_received(post("/post").json_includes(json!({"key_1": "value_1"})));
     /// }
     /// ```
     ///
     /// # Panics
     ///
-    /// When the count differs; the message lists every received request and, for the one
-    /// closest to the expectation, a ✓/✗ line per field and a JSON diff of the body.
+    /// At the caller's line when the count differs; the message lists every received request
+    /// with its headers and, for the one closest to the expectation, a ✓/✗ line per field and
+    /// a JSON diff of the body.
     #[track_caller]
-    pub fn assert_received(&self, expectation: Expectation) -> Ready<()> {
-        self.check_received(expectation);
-        ready(())
+    pub fn assert_received(&self, expectation: Expectation) {
+        self.check(|t| matching::check_count(&expectation, t));
     }
 
+    /// Panics with the report `check` makes of the traffic so far, if it makes one.
     #[track_caller]
-    pub(crate) fn check_received(&self, expectation: Expectation) {
+    fn check(&self, check: impl FnOnce(&matching::Traffic<'_>) -> Option<String>) {
         let report = {
-            let state = self.recorder.lock();
-            matching::check_count(&expectation, &self.inner.uri(), &state.requests)
+            let mut state = self.recorder().lock();
+            let report = check(&state.traffic(&self.server.uri));
+            if report.is_some() {
+                state.mark_listed();
+            }
+            report
         };
         if let Some(report) = report {
             panic!("{report}");
@@ -387,7 +420,7 @@ impl MockServer {
     /// let client = reqwest::Client::new();
     /// client.post(server.url("/login")).send().await.unwrap();
     /// client.get(server.url("/feed")).send().await.unwrap();
-    /// server.assert_received_in_order([post("/login"), get("/feed")]).await;
+    /// server.assert_received_in_order([post("/login"), get("/feed")]);
     /// # });
     /// ```
     ///
@@ -395,24 +428,9 @@ impl MockServer {
     ///
     /// When a step has no matching request after the previous step's.
     #[track_caller]
-    pub fn assert_received_in_order(
-        &self,
-        expectations: impl IntoIterator<Item = Expectation>,
-    ) -> Ready<()> {
-        self.check_in_order(expectations);
-        ready(())
-    }
-
-    #[track_caller]
-    pub(crate) fn check_in_order(&self, expectations: impl IntoIterator<Item = Expectation>) {
+    pub fn assert_received_in_order(&self, expectations: impl IntoIterator<Item = Expectation>) {
         let expectations: Vec<Expectation> = expectations.into_iter().collect();
-        let report = {
-            let state = self.recorder.lock();
-            matching::check_order(&expectations, &self.inner.uri(), &state.requests)
-        };
-        if let Some(report) = report {
-            panic!("{report}");
-        }
+        self.check(|t| matching::check_order(&expectations, t));
     }
 
     /// Checks every expectation with its count, and that no other request arrived.
@@ -424,7 +442,7 @@ impl MockServer {
     /// server.mount(Mock::given(matchers::any()).respond_with(ResponseTemplate::new(200))).await;
     /// reqwest::get(server.url("/a")).await.unwrap();
     /// reqwest::get(server.url("/a")).await.unwrap();
-    /// server.assert_received_only([get("/a").times(2)]).await;
+    /// server.assert_received_only([get("/a").times(2)]);
     /// # });
     /// ```
     ///
@@ -432,28 +450,13 @@ impl MockServer {
     ///
     /// When a count differs, or a request matches none of the expectations.
     #[track_caller]
-    pub fn assert_received_only(
-        &self,
-        expectations: impl IntoIterator<Item = Expectation>,
-    ) -> Ready<()> {
-        self.check_only(expectations);
-        ready(())
-    }
-
-    #[track_caller]
-    pub(crate) fn check_only(&self, expectations: impl IntoIterator<Item = Expectation>) {
+    pub fn assert_received_only(&self, expectations: impl IntoIterator<Item = Expectation>) {
         let expectations: Vec<Expectation> = expectations.into_iter().collect();
-        let report = {
-            let state = self.recorder.lock();
-            matching::check_only(&expectations, &self.inner.uri(), &state.requests)
-        };
-        if let Some(report) = report {
-            panic!("{report}");
-        }
+        self.check(|t| matching::check_only(&expectations, t));
     }
 
     /// Checks now that every request so far matched a mounted mock (a strict server also
-    /// checks this when it drops).
+    /// checks this when its test ends, or when it drops outside a testrig test).
     ///
     /// ```
     /// use testrig::http::{Mock, MockServer, ResponseTemplate, matchers};
@@ -461,22 +464,16 @@ impl MockServer {
     /// let server = MockServer::start().await;
     /// server.mount(Mock::given(matchers::path("/ok")).respond_with(ResponseTemplate::new(200))).await;
     /// reqwest::get(server.url("/ok")).await.unwrap();
-    /// server.assert_no_unmatched().await;
+    /// server.assert_no_unmatched();
     /// # });
     /// ```
     ///
     /// # Panics
     ///
-    /// Listing the requests that matched no mock.
+    /// At the caller's line, listing the requests that matched no mock.
     #[track_caller]
-    pub fn assert_no_unmatched(&self) -> Ready<()> {
-        self.check_no_unmatched();
-        ready(())
-    }
-
-    #[track_caller]
-    pub(crate) fn check_no_unmatched(&self) {
-        if let Some(report) = self.unmatched_report() {
+    pub fn assert_no_unmatched(&self) {
+        if let Some(report) = self.server.unmatched_report(None) {
             panic!("{report}");
         }
     }
@@ -514,8 +511,8 @@ impl MockServer {
     #[track_caller]
     pub fn wait_for(&self, expectation: Expectation, timeout: Duration) -> WaitFor {
         WaitFor::new(
-            self.recorder.clone(),
-            self.inner.uri(),
+            self.recorder().clone(),
+            self.server.uri.clone(),
             expectation,
             timeout,
             Location::caller(),
@@ -523,37 +520,7 @@ impl MockServer {
     }
 
     pub(crate) fn recorder(&self) -> &Arc<Recorder> {
-        &self.recorder
-    }
-
-    pub(crate) fn unmatched_report(&self) -> Option<String> {
-        let state = self.recorder.lock();
-        if state.unmatched.is_empty() {
-            return None;
-        }
-        let uri = self.inner.uri();
-        let mut out = format!(
-            "testrig::http: the server at {uri} (started at {}) received {} that matched no \
-             mounted mock (answered with 404):\n",
-            self.started_at,
-            match state.unmatched.len() {
-                1 => "1 request".to_owned(),
-                n => format!("{n} requests"),
-            }
-        );
-        for &i in &state.unmatched {
-            out.push_str(&format!(
-                "  #{} {}\n",
-                i + 1,
-                matching::request_line(&state.requests[i])
-            ));
-        }
-        out.push_str(
-            "mount a mock for them, or make the server lenient \
-             (`MockServer::builder().lenient()` or `.lenient()` on the server)\n",
-        );
-        matching::list_requests(&mut out, &uri, &state.requests);
-        Some(out)
+        &self.server.recorder
     }
 }
 
@@ -567,13 +534,28 @@ impl Deref for MockServer {
 
 impl Drop for MockServer {
     fn drop(&mut self) {
-        if !self.strict || std::thread::panicking() {
+        if self.watched {
+            // The test's end checks strict mode and shows the traffic when the test failed.
             return;
         }
-        if let Some(report) = self.unmatched_report() {
-            // wiremock-style verification: failing the test from here is the point of strict
-            // mode, and it never happens while the test is already failing.
-            panic!("{report}");
+        if std::thread::panicking() {
+            // Outside testrig's runner (a plain `#[tokio::test]`): the test is failing, and
+            // what the server received is often why.
+            if let Some(note) = self.server.traffic_note() {
+                eprintln!("{note}");
+            }
+            return;
+        }
+        if !self.server.strict() {
+            return;
+        }
+        let test = crate::outcome::test_name();
+        if let Some(report) = self.server.unmatched_report(test.as_deref()) {
+            // wiremock-style verification in `Drop`, never while the test is already failing.
+            // Printed and unwound without the panic hook, whose "panicked at" would name this
+            // file: the report names the test and the line that started the server.
+            eprintln!("{report}");
+            resume_unwind(Box::new(report));
         }
     }
 }

@@ -61,8 +61,7 @@ impl Future for WaitFor {
             let mut state = this.recorder.lock();
             let outcome = record::evaluate(
                 &this.expectation,
-                &this.uri,
-                &state.requests,
+                &state.traffic(&this.uri),
                 now >= this.deadline,
                 this.timeout,
                 Some(this.caller),
@@ -70,6 +69,7 @@ impl Future for WaitFor {
             match outcome {
                 Wait::Done => return Poll::Ready(()),
                 Wait::Failed(report) => {
+                    state.mark_listed();
                     drop(state);
                     panic!("{report}");
                 }

@@ -71,12 +71,46 @@ fn header_pass_and_fail() {
     s.assert_received(get("/me").header("AUTHORIZATION", "Bearer abc"));
     let msg = panic_message(|| s.assert_received(get("/me").header("authorization", "Bearer x")));
     assert!(
-        msg.contains("  ✗ header authorization: Bearer x\n      got Bearer abc\n"),
+        msg.contains("  ✗ header authorization: Bearer x\n      got authorization: Bearer ***\n"),
         "{msg}"
     );
+    // The credential is masked in the request list too.
+    assert!(
+        msg.contains("\n       authorization: Bearer ***\n"),
+        "{msg}"
+    );
+    assert!(!msg.contains("abc"), "{msg}");
     let msg = panic_message(|| s.assert_received(get("/me").header("x-trace", "1")));
     assert!(
         msg.contains("  ✗ header x-trace: 1\n      absent\n"),
+        "{msg}"
+    );
+}
+
+/// The client renamed `If-None-Match` to `If-Match`: the report shows what was sent instead.
+#[test]
+fn a_missing_header_shows_the_similar_one_that_was_sent() {
+    let s = server();
+    reqwest::blocking::Client::new()
+        .get(s.url("/repos/o/r"))
+        .header("If-Match", "test-etag")
+        .header("x-request-id", "42")
+        .send()
+        .unwrap();
+    let msg = panic_message(|| {
+        s.assert_received(
+            get("/repos/o/r")
+                .header("if-none-match", "test-etag")
+                .header("x-requestid", "42")
+                .header("x-trace", "on"),
+        )
+    });
+    assert!(
+        msg.contains(
+            "  ✗ header if-none-match: test-etag\n      absent; got if-match: test-etag\n  \
+             ✗ header x-requestid: 42\n      absent; got x-request-id: 42\n  \
+             ✗ header x-trace: on\n      absent\n"
+        ),
         "{msg}"
     );
 }
@@ -252,18 +286,16 @@ async fn async_server_assertions_pass() {
         .await
         .unwrap();
     assert_eq!(reply, json!({"ok": true}));
-    mock_server
-        .assert_received(post("/post").json_includes(json!({"key_1": "value_1"})))
-        .await;
-    mock_server.assert_received(get("/post").never()).await;
-    mock_server.assert_no_unmatched().await;
+    mock_server.assert_received(post("/post").json_includes(json!({"key_1": "value_1"})));
+    mock_server.assert_received(get("/post").never());
+    mock_server.assert_no_unmatched();
 }
 
 #[tokio::test]
 #[should_panic(expected = "expected 1 request matching `POST /post`, got 0")]
 async fn async_server_assertion_fails() {
     let mock_server = testrig::http::MockServer::start().await;
-    mock_server.assert_received(post("/post")).await;
+    mock_server.assert_received(post("/post"));
 }
 
 #[test]

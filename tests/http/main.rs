@@ -2,6 +2,9 @@
 
 mod assertions;
 mod blocking;
+#[path = "../common/mod.rs"]
+mod common;
+mod dump;
 mod report;
 mod sequence;
 mod stress;

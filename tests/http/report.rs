@@ -24,14 +24,25 @@ fn failure_report_lists_requests_and_diffs_the_closest() {
     });
     let uri = s.uri();
     assert!(uri.starts_with("http://127.0.0.1:"), "{uri}");
+    let host = uri.trim_start_matches("http://");
     let expected = format!(
         "testrig::http: expected 1 request matching `POST /post ?trace=1, header content-type: \
          application/json, json includes {{\"items\":[1,2],\"key_1\":\"value_1\"}}`, got 0
 the server at {uri} received 3 requests:
-  #1 GET /health
-  #2 POST /post?trace=1
+  #1 GET /health → answered by a mock
+       accept: */*
+       host: {host}
+  #2 POST /post?trace=1 → answered by a mock
+       content-type: application/json
+       content-length: 35
+       accept: */*
+       host: {host}
        body: {{\"items\":[1,2,3],\"key_1\":\"value_2\"}}
-  #3 POST /other
+  #3 POST /other → answered by a mock
+       content-type: application/json
+       content-length: 19
+       accept: */*
+       host: {host}
        body: {{\"key_1\":\"value_1\"}}
 closest to the expectation: #2 POST /post?trace=1
   ✓ method POST

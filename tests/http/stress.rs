@@ -18,12 +18,10 @@ async fn run_async(id: usize) {
             .await
             .unwrap();
     }
-    mock_server
-        .assert_received_only([post("/ingest").json_includes(json!({"test": id})).times(5)])
-        .await;
-    mock_server
-        .assert_received_in_order((0..5).map(|n| post("/ingest").json(json!({"test": id, "n": n}))))
-        .await;
+    mock_server.assert_received_only([post("/ingest").json_includes(json!({"test": id})).times(5)]);
+    mock_server.assert_received_in_order(
+        (0..5).map(|n| post("/ingest").json(json!({"test": id, "n": n}))),
+    );
 }
 
 fn run_blocking(id: usize) {

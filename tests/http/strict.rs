@@ -15,7 +15,8 @@ fn unmatched_request_fails_when_the_server_drops() {
     let msg = panic_message(move || drop(s));
     assert!(
         msg.starts_with(&format!(
-            "testrig::http: the server at {uri} (started at tests/http/strict.rs:{line}:13) \
+            "testrig::http: test `strict::unmatched_request_fails_when_the_server_drops` failed: \
+             the server at {uri} (started at tests/http/strict.rs:{line}:13) \
              received 1 request that matched no mounted mock (answered with 404):\n  \
              #2 DELETE /unknown?x=1\n"
         )),
@@ -35,16 +36,24 @@ async fn async_server_is_strict_too() {
     assert_eq!(status, 404);
 }
 
+/// JSON, so that a JSON client's error names the request rather than a parse failure.
 #[test]
-fn the_404_body_says_why() {
+fn the_404_body_is_json_naming_the_request() {
     let s = BlockingMockServer::start().lenient();
-    let body = reqwest::blocking::get(s.url("/nope"))
-        .unwrap()
-        .text()
+    let reply = reqwest::blocking::Client::new()
+        .post(s.url("/x?page=2"))
+        .body("{}")
+        .send()
         .unwrap();
-    assert!(
-        body.contains("no mock on this server matched the request"),
-        "{body}"
+    assert_eq!(reply.status(), 404);
+    assert_eq!(
+        reply.headers()["content-type"].to_str().unwrap(),
+        "application/json"
+    );
+    let body: serde_json::Value = reply.json().unwrap();
+    assert_eq!(
+        body,
+        serde_json::json!({"testrig": "no mock matched", "request": "POST /x?page=2"})
     );
 }
 

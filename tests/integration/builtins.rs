@@ -27,9 +27,7 @@ mod http {
             .await
             .unwrap();
         assert_eq!(reply, json!({"ok": true}));
-        mock_server
-            .assert_received(post("/post").json_includes(json!({"key_1": "value_1"})))
-            .await;
+        mock_server.assert_received(post("/post").json_includes(json!({"key_1": "value_1"})));
     }
 
     /// Strict mode through the fixture: the unmatched request fails the test at teardown,

@@ -181,6 +181,7 @@ pub(super) fn meta_static(
         .leaf
         .iter()
         .any(|a| a.path().is_ident(SHOULD_PANIC) && matches!(a.meta, syn::Meta::Path(_)));
+    let expects_panic = attrs.leaf.iter().any(|a| a.path().is_ident(SHOULD_PANIC));
     // Tests without options name one shared constant, so they cost nothing more to compile.
     let options = match plan.options.filter(|o| o.has_run_options()) {
         None => quote!(#p::RunOptions::NONE),
@@ -209,6 +210,7 @@ pub(super) fn meta_static(
             autouse: #autouse,
             options: #options,
             any_panic_passes: #any_panic_passes,
+            expects_panic: #expects_panic,
         };
     }
 }
