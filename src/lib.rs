@@ -61,6 +61,7 @@ pub mod env;
 mod exit;
 pub mod fixture;
 pub mod fs;
+pub mod guide;
 #[cfg(feature = "http")]
 pub mod http;
 pub mod isolate;

@@ -1,0 +1,186 @@
+//! The guide's blocks that declare tests, run as tests.
+//!
+//! A doctest is compiled without `--test`, which removes every `#[test]` function, so a guide
+//! block that declares tests only proves that its fixtures compile. Each such block is also
+//! here, between a `// guide: <chapter>.md` line and a `// end` line, where its tests run;
+//! `every_test_block_of_the_guide_runs_here` fails when a block and its copy drift apart, or
+//! when a block has no copy.
+
+mod getting_started_fixture {
+    // guide: getting_started.md
+    use testrig::prelude::*;
+
+    #[derive(Debug, PartialEq)]
+    struct Config {
+        retries: u32,
+    }
+
+    #[fixture]
+    fn config() -> Config {
+        Config { retries: 3 }
+    }
+
+    /// Fixtures can take fixtures, by the same rule.
+    #[fixture]
+    fn retry_budget(config: Config) -> u32 {
+        config.retries * 2
+    }
+
+    #[testrig::test]
+    fn the_budget_doubles_the_retries(config: Config, retry_budget: u32) {
+        assert_eq!(config, Config { retries: 3 });
+        assert_eq!(retry_budget, 6);
+    }
+    // end
+}
+
+mod getting_started_cases {
+    // guide: getting_started.md
+    use testrig::prelude::*;
+
+    fn parse_port(text: &str) -> Option<u16> {
+        text.parse().ok()
+    }
+
+    #[testrig::test]
+    #[case("80", Some(80), id = "http")]
+    #[case("65536", None, id = "one too many")]
+    #[case("", None)]
+    fn parses_ports(text: &str, expected: Option<u16>, test_context: TestContext) {
+        assert_eq!(parse_port(text), expected, "case {:?}", test_context.case_id());
+    }
+    // end
+}
+
+mod getting_started_fixture_use {
+    // guide: getting_started.md
+    use testrig::prelude::*;
+
+    #[fixture]
+    fn offline() -> EnvGuard {
+        env::set("GUIDE_OFFLINE", "1")
+    }
+
+    #[test]
+    #[fixture_use(offline)]
+    fn runs_offline() {
+        assert_eq!(std::env::var("GUIDE_OFFLINE").unwrap(), "1");
+    }
+    // end
+}
+
+/// The guide's chapters, by file name.
+const CHAPTERS: &[(&str, &str)] = &[
+    (
+        "getting_started.md",
+        include_str!("../src/guide/getting_started.md"),
+    ),
+    ("stories.md", include_str!("../src/guide/stories.md")),
+    ("nextest.md", include_str!("../src/guide/nextest.md")),
+    (
+        "troubleshooting.md",
+        include_str!("../src/guide/troubleshooting.md"),
+    ),
+];
+
+/// The Rust blocks of a chapter as rustdoc shows them (hidden `# ` lines left out), with
+/// their fence info.
+fn rust_blocks(chapter: &str) -> Vec<(String, String)> {
+    let mut blocks = Vec::new();
+    let mut lines = chapter.lines();
+    while let Some(line) = lines.next() {
+        let Some(info) = line.trim_start().strip_prefix("```") else {
+            continue;
+        };
+        let mut body = Vec::new();
+        for line in lines.by_ref() {
+            if line.trim_start().starts_with("```") {
+                break;
+            }
+            let t = line.trim_start();
+            if t == "#" || t.starts_with("# ") {
+                continue;
+            }
+            body.push(line);
+        }
+        // rustdoc treats a block without a language, or with only attributes, as Rust.
+        let is_rust = info.is_empty()
+            || info.split(',').any(|w| w.trim() == "rust")
+            || info.split(',').all(|w| {
+                matches!(
+                    w.trim(),
+                    "ignore" | "no_run" | "should_panic" | "compile_fail" | "edition2024"
+                )
+            });
+        if is_rust {
+            blocks.push((info.to_owned(), body.join("\n").trim().to_owned()));
+        }
+    }
+    blocks
+}
+
+/// The `// guide:` regions of this file, dedented: (chapter, text).
+fn regions() -> Vec<(String, String)> {
+    let this = include_str!("guide.rs");
+    let mut out = Vec::new();
+    let mut lines = this.lines();
+    while let Some(line) = lines.next() {
+        let Some(chapter) = line.trim().strip_prefix("// guide: ") else {
+            continue;
+        };
+        let indent = line.len() - line.trim_start().len();
+        let body: Vec<&str> = lines
+            .by_ref()
+            .take_while(|l| l.trim() != "// end")
+            .map(|l| l.get(indent..).unwrap_or(""))
+            .collect();
+        out.push((chapter.to_owned(), body.join("\n").trim().to_owned()));
+    }
+    out
+}
+
+fn declares_tests(block: &str) -> bool {
+    ["#[test]", "#[testrig::test", "#[tokio::test"]
+        .iter()
+        .any(|a| block.lines().any(|l| l.trim_start().starts_with(a)))
+}
+
+#[test]
+fn every_test_block_of_the_guide_runs_here() {
+    let regions = regions();
+    let mut problems = Vec::new();
+    let mut used = vec![false; regions.len()];
+    for (name, text) in CHAPTERS {
+        for (info, block) in rust_blocks(text) {
+            if info.contains("compile_fail") || info.contains("ignore") || !declares_tests(&block)
+            {
+                continue;
+            }
+            match regions
+                .iter()
+                .position(|(chapter, region)| chapter == name && *region == block)
+            {
+                Some(i) => used[i] = true,
+                None => problems.push(format!(
+                    "a block of {name} has no copy in tests/guide.rs:\n{block}\n"
+                )),
+            }
+        }
+    }
+    for ((chapter, region), used) in regions.iter().zip(used) {
+        if !used {
+            problems.push(format!(
+                "a region of tests/guide.rs is in no block of {chapter}:\n{region}\n"
+            ));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn the_regions_are_found() {
+    // Guards the checker itself: a parser that finds nothing would pass vacuously.
+    assert!(regions().len() >= 3);
+    let blocks = rust_blocks(CHAPTERS[0].1);
+    assert!(blocks.iter().filter(|(_, b)| declares_tests(b)).count() >= 3);
+}
