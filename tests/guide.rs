@@ -47,7 +47,8 @@ mod getting_started_cases {
     #[case("65536", None, id = "one too many")]
     #[case("", None)]
     fn parses_ports(text: &str, expected: Option<u16>, test_context: TestContext) {
-        assert_eq!(parse_port(text), expected, "case {:?}", test_context.case_id());
+        let id = test_context.case_id();
+        assert_eq!(parse_port(text), expected, "case {id:?}");
     }
     // end
 }
@@ -65,6 +66,55 @@ mod getting_started_fixture_use {
     #[fixture_use(offline)]
     fn runs_offline() {
         assert_eq!(std::env::var("GUIDE_OFFLINE").unwrap(), "1");
+    }
+    // end
+}
+
+mod stories_polarify {
+    // guide: stories.md
+    use std::f64::consts::FRAC_PI_2;
+    use testrig::prelude::*;
+
+    fn polarify(x: f64, y: f64) -> (f64, f64) {
+        (x.hypot(y), y.atan2(x))
+    }
+
+    #[testrig::test]
+    #[case(1.0, 0.0, (1.0, 0.0), id = "on the x axis")]
+    #[case(f64::NAN, 0.0, (f64::NAN, 0.0), id = "nan input", xfail = "NaN is not handled yet")]
+    #[case(0.0, 2.0, (2.0, FRAC_PI_2), ignore = "run with --ignored")]
+    fn polar(x: f64, y: f64, expected: (f64, f64), test_context: TestContext) {
+        let got = polarify(x, y);
+        assert_eq!(got, expected, "case {:?}", test_context.case_id());
+    }
+    // end
+}
+
+mod stories_session_fixture {
+    // guide: stories.md
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use testrig::prelude::*;
+
+    static BUILT: AtomicUsize = AtomicUsize::new(0);
+
+    struct Index(Vec<&'static str>);
+
+    #[fixture(scope = "session")]
+    fn index() -> Index {
+        BUILT.fetch_add(1, Ordering::SeqCst);
+        Index(vec!["quick", "fox"])
+    }
+
+    #[testrig::test]
+    fn finds_the_fox(index: &Index) {
+        assert!(index.0.contains(&"fox"));
+        assert_eq!(BUILT.load(Ordering::SeqCst), 1);
+    }
+
+    #[testrig::test]
+    fn the_index_is_built_once(index: &Index) {
+        assert_eq!(index.0.len(), 2);
+        assert_eq!(BUILT.load(Ordering::SeqCst), 1);
     }
     // end
 }
@@ -152,8 +202,7 @@ fn every_test_block_of_the_guide_runs_here() {
     let mut used = vec![false; regions.len()];
     for (name, text) in CHAPTERS {
         for (info, block) in rust_blocks(text) {
-            if info.contains("compile_fail") || info.contains("ignore") || !declares_tests(&block)
-            {
+            if info.contains("compile_fail") || info.contains("ignore") || !declares_tests(&block) {
                 continue;
             }
             match regions
