@@ -119,6 +119,45 @@ mod stories_session_fixture {
     // end
 }
 
+mod nextest_isolated {
+    // guide: nextest.md
+    use testrig::prelude::*;
+
+    /// Re-run in a child process of this test binary under `cargo test`; in place under nextest.
+    #[testrig::test(isolated)]
+    fn reads_the_time_zone_from_c() {
+        // SAFETY: an isolated test is alone in its process, so no other thread reads the
+        // environment while it changes.
+        unsafe { std::env::set_var("TZ", "Pacific/Auckland") };
+        assert_eq!(std::env::var("TZ").unwrap(), "Pacific/Auckland");
+    }
+    // end
+}
+
+mod nextest_serial {
+    // guide: nextest.md
+    use testrig::prelude::*;
+
+    /// A file outside the test's own temporary directory, written by two tests.
+    fn shared_report() -> std::path::PathBuf {
+        std::env::temp_dir().join("testrig-guide-shared-report.txt")
+    }
+
+    #[testrig::test(serial = "guide-shared-report")]
+    fn writes_the_report() {
+        std::fs::write(shared_report(), "one").unwrap();
+        assert_eq!(std::fs::read_to_string(shared_report()).unwrap(), "one");
+    }
+
+    #[testrig::test(serial = "guide-shared-report")]
+    fn rewrites_the_report() {
+        let _also_as_a_guard = lock::serial("guide-other-resource");
+        std::fs::write(shared_report(), "two").unwrap();
+        assert_eq!(std::fs::read_to_string(shared_report()).unwrap(), "two");
+    }
+    // end
+}
+
 /// The guide's chapters, by file name.
 const CHAPTERS: &[(&str, &str)] = &[
     (
