@@ -27,6 +27,10 @@
 //! - [from wiremock](migrate_wiremock)
 //! - [from tracing-test and test-log](migrate_tracing_test)
 
+// The guide shows tests as users write them, `#[test]` included; a doctest drops them, so
+// tests/guide.rs runs each such block as a real test.
+#![allow(clippy::test_attr_in_doctest)]
+
 #[doc = include_str!("guide/getting_started.md")]
 pub mod getting_started {}
 
