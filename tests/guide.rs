@@ -168,6 +168,34 @@ const CHAPTERS: &[(&str, &str)] = &[
         "troubleshooting.md",
         include_str!("../src/guide/troubleshooting.md"),
     ),
+    (
+        "migrate_rstest.md",
+        include_str!("../src/guide/migrate_rstest.md"),
+    ),
+    (
+        "migrate_test_case.md",
+        include_str!("../src/guide/migrate_test_case.md"),
+    ),
+    (
+        "migrate_temp_env.md",
+        include_str!("../src/guide/migrate_temp_env.md"),
+    ),
+    (
+        "migrate_serial_test.md",
+        include_str!("../src/guide/migrate_serial_test.md"),
+    ),
+    (
+        "migrate_mock_instant.md",
+        include_str!("../src/guide/migrate_mock_instant.md"),
+    ),
+    (
+        "migrate_wiremock.md",
+        include_str!("../src/guide/migrate_wiremock.md"),
+    ),
+    (
+        "migrate_tracing_test.md",
+        include_str!("../src/guide/migrate_tracing_test.md"),
+    ),
 ];
 
 /// The Rust blocks of a chapter as rustdoc shows them (hidden `# ` lines left out), with
