@@ -12,6 +12,21 @@
 //! // both come back when the guards drop, in any order, also when the test panics
 //! ```
 //!
+//! # Where to start
+//!
+//! The [`guide`] holds the long-form documentation, and every example in it runs:
+//!
+//! - [getting started](guide::getting_started): the `[dev-dependencies]` line and its
+//!   features, a first fixture, first cases, a first guard;
+//! - [the stories](guide::stories): the programs in `examples/`, one situation each;
+//! - [`cargo nextest` and `cargo test`](guide::nextest): what changes with a process per test;
+//! - [troubleshooting](guide::troubleshooting): every error message, its meaning and fix;
+//! - moving a suite over from [rstest](guide::migrate_rstest),
+//!   [test-case](guide::migrate_test_case), [temp_env](guide::migrate_temp_env),
+//!   [serial_test](guide::migrate_serial_test), [mock_instant](guide::migrate_mock_instant),
+//!   [wiremock](guide::migrate_wiremock) or
+//!   [tracing-test and test-log](guide::migrate_tracing_test).
+//!
 //! # Fixtures and cases
 //!
 //! ```
@@ -61,6 +76,7 @@ pub mod env;
 mod exit;
 pub mod fixture;
 pub mod fs;
+pub mod guide;
 #[cfg(feature = "http")]
 pub mod http;
 pub mod isolate;
