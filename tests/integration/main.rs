@@ -7,6 +7,7 @@ mod cases;
 mod events;
 mod fixtures;
 mod leaks;
+mod module_attrs;
 mod options;
 mod prelude_names;
 #[cfg(feature = "proptest")]
