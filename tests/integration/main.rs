@@ -12,6 +12,7 @@ mod options;
 mod prelude_names;
 #[cfg(feature = "proptest")]
 mod prop;
+mod raw_idents;
 mod return_types;
 mod session;
 mod stress;
