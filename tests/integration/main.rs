@@ -3,6 +3,7 @@
 mod async_tests;
 mod autouse;
 mod builtins;
+mod cycles;
 mod cases;
 mod events;
 mod fixtures;

@@ -205,5 +205,7 @@ fn scenario_cycle() {}
 #[test]
 fn a_fixture_cycle_is_a_clear_panic() {
     let text = message(catch_unwind(scenario_cycle).expect_err("cycle"));
-    assert!(text.contains("fixture cycle: cyclic -> cyclic"), "{text}");
+    assert!(text.contains(
+        "fixture cycle: integration::teardown::cyclic -> integration::teardown::cyclic"
+    ), "{text}");
 }
