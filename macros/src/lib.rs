@@ -50,8 +50,10 @@ use proc_macro::TokenStream;
 ///   `#[testrig::test]` or `#[fixture_use]`), before its other fixtures. A test opts out with
 ///   `#[testrig::test(no_autouse)]`. Autouse fixtures are sync; several are set up in the
 ///   order of their paths.
-/// * `async fn` fixtures are awaited for async tests; a sync test or fixture that asks for
-///   one is a compile error.
+/// * `async fn` fixtures are awaited for async tests. A plain `fn` fixture may take an async
+///   one: async tests await that first; a sync test that reaches an async fixture (directly
+///   or through others) is a compile error, as is a session or `autouse` fixture on an async
+///   one.
 ///
 /// ```compile_fail
 /// use testrig::prelude::*;

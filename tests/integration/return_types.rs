@@ -5,8 +5,9 @@ use std::process::ExitCode;
 
 use testrig::prelude::*;
 
+/// An error type; its field is read through `Debug`, in the failure message.
 #[derive(Debug)]
-struct Oops(&'static str);
+struct Oops(#[allow(dead_code)] &'static str);
 
 #[testrig::test]
 fn ok_with_a_nested_result() -> Result<Result<(), ()>, ()> {
