@@ -144,6 +144,10 @@ pub(crate) fn dep(param: &Param, is_async: bool) -> TokenStream {
         return quote!(());
     };
     let span = param.span;
+    let p = quote_spanned!(span=> ::testrig::__private);
+    // A type-only position: a path naming a plain function is "expected type, found
+    // function", not rustc's guess that it is a constant.
+    let path = quote_spanned!(span=> <#path as #p::Named>::Me);
     match (is_async, by_ref) {
         (false, false) => quote_spanned!(span=> __r.take::<#path>()),
         (false, true) => quote_spanned!(span=> __r.get::<#path>()),
