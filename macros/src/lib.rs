@@ -186,9 +186,9 @@ pub fn test(args: TokenStream, item: TokenStream) -> TokenStream {
 ///     env::set("DOC_MODULE_KEY", "on")
 /// }
 ///
-/// #[fixture_use(config_env)] // one line for every test below
+/// #[fixture_use(config_env)] // one line for every test below (`#[test]` ones too)
 /// mod config_tests {
-///     #[test]
+///     #[testrig::test]
 ///     fn reads_the_key() {
 ///         assert_eq!(std::env::var("DOC_MODULE_KEY").unwrap(), "on");
 ///     }

@@ -3,9 +3,9 @@
 
 use proc_macro2::{Ident, Spacing, Span, TokenStream, TokenTree};
 use quote::ToTokens;
+use syn::ext::IdentExt;
 use syn::parse::Parser;
 use syn::punctuated::Punctuated;
-use syn::ext::IdentExt;
 use syn::spanned::Spanned;
 use syn::{Attribute, Expr, FnArg, LitStr, Meta, Pat, Path, Token, Type};
 
@@ -321,11 +321,11 @@ fn repeated(
     if path.is_ident(FROM) && from {
         Some("`#[from]` is given twice on this parameter; keep one")
     } else if path.is_ident(VALUES) && values {
-        Some("`#[values]` is given twice on this parameter; list every value in one `#[values(..)]`")
-    } else if path.is_ident(VALUES) && strategy.is_some() || path.is_ident(STRATEGY) && values {
         Some(
-            "a parameter takes `#[values(..)]` or `#[strategy(..)]`, not both; keep one",
+            "`#[values]` is given twice on this parameter; list every value in one `#[values(..)]`",
         )
+    } else if path.is_ident(VALUES) && strategy.is_some() || path.is_ident(STRATEGY) && values {
+        Some("a parameter takes `#[values(..)]` or `#[strategy(..)]`, not both; keep one")
     } else if path.is_ident(STRATEGY) && strategy.is_some() {
         Some("`#[strategy]` is given twice on this parameter; keep one")
     } else {
@@ -446,9 +446,9 @@ pub(crate) fn case_tokens(span: Span, tokens: TokenStream, cx: &mut Ctxt) -> Cas
     let mut in_marks = false;
     let mut seen: Vec<String> = Vec::new();
     for chunk in chunks {
-        let mark = key_value(&chunk)
-            .map(|(k, _)| k)
-            .or_else(|| bare_ident(&chunk).filter(|i| [IGNORE, SHOULD_PANIC].contains(&&*i.to_string())));
+        let mark = key_value(&chunk).map(|(k, _)| k).or_else(|| {
+            bare_ident(&chunk).filter(|i| [IGNORE, SHOULD_PANIC].contains(&&*i.to_string()))
+        });
         if let Some(mark) = mark {
             let k = mark.to_string();
             if seen.contains(&k) {

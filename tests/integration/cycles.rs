@@ -5,8 +5,7 @@
 
 use testrig::prelude::*;
 
-#[path = "../common/mod.rs"]
-mod common;
+use crate::common;
 
 mod base {
     use testrig::prelude::*;
@@ -33,8 +32,11 @@ async fn slow_db(#[from(base::slow_db)] i: u32) -> u32 {
 }
 
 #[testrig::test]
-fn a_fixture_built_on_its_namesake_in_another_module_is_no_cycle(db: u32, _db: &u32) {
-    assert_eq!((db, *_db), (2, 2));
+fn a_fixture_built_on_its_namesake_in_another_module_is_no_cycle(
+    db: u32,
+    #[from(db)] shared: &u32,
+) {
+    assert_eq!((db, *shared), (2, 2));
 }
 
 #[testrig::test]
@@ -54,8 +56,10 @@ const ASYNC_PONG_LINE: u32 = line!() - 1;
 
 #[testrig::test]
 #[tokio::test]
-#[should_panic(expected = "testrig: fixture cycle: integration::cycles::async_ping -> \
-                           integration::cycles::async_pong -> integration::cycles::async_ping")]
+#[should_panic(
+    expected = "testrig: fixture cycle: integration::cycles::async_ping -> \
+                           integration::cycles::async_pong -> integration::cycles::async_ping"
+)]
 async fn an_async_cycle_is_a_panic_naming_the_chain(async_ping: u32) {
     let _ = async_ping;
 }

@@ -3,8 +3,10 @@
 mod async_tests;
 mod autouse;
 mod builtins;
-mod cycles;
 mod cases;
+#[path = "../common/mod.rs"]
+mod common;
+mod cycles;
 mod events;
 mod fixtures;
 mod leaks;

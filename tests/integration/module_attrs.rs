@@ -6,8 +6,7 @@ use testrig::prelude::*;
 
 use crate::events::{Tracked, events};
 
-#[path = "../common/mod.rs"]
-mod common;
+use crate::common;
 
 #[fixture]
 fn module_fx() -> Tracked {
@@ -69,7 +68,10 @@ mod uses {
     #[case(2, id = "two")]
     fn every_case_gets_the_modules_fixture(n: u32, test_context: TestContext) {
         let name = test_context.name().to_owned();
-        assert!(name.ends_with(if n == 1 { "::one" } else { "::two" }), "{name}");
+        assert!(
+            name.ends_with(if n == 1 { "::one" } else { "::two" }),
+            "{name}"
+        );
         assert_eq!(setups(&name), ["setup module"]);
     }
 

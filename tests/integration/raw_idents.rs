@@ -21,7 +21,10 @@ fn a_raw_parameter_names_the_raw_fixture(r#type: u32, r#match: u32, _type: &u32)
 #[testrig::test]
 fn a_raw_parameter_takes_values(#[values(1, 2)] r#type: u32, test_context: TestContext) {
     let name = test_context.name().to_owned();
-    assert!(name.ends_with(&format!("::type_{type}", type = r#type)), "{name}");
+    assert!(
+        name.ends_with(&format!("::type_{type}", type = r#type)),
+        "{name}"
+    );
 }
 
 #[testrig::test]

@@ -55,7 +55,11 @@ async fn async_inner_error_fails() -> Result<Result<(), String>, Oops> {
 #[testrig::test]
 #[case(1, id = "one")]
 #[case(2, id = "two")]
-#[case(3, id = "three", should_panic = "the test returned an error: \"odd 3\"")]
+#[case(
+    3,
+    id = "three",
+    should_panic = "the test returned an error: \"odd 3\""
+)]
 #[case(5, id = "five", xfail = "an inner error is a failure")]
 fn cases_with_nested_results(n: u32) -> Result<Result<(), String>, Oops> {
     if n == 1 || n == 2 {

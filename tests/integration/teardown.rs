@@ -193,4 +193,3 @@ fn a_teardown_panic_after_a_body_panic_does_not_abort() {
         ]
     );
 }
-
