@@ -230,3 +230,16 @@ mod both {
         );
     }
 }
+
+#[test]
+#[fixture_use(module_fx)]
+#[fixture_use(own_fx)]
+fn two_fixture_use_attributes_form_one_list_run_once() {
+    let all = events("module_attrs::two_fixture_use_attributes_form_one_list_run_once");
+    // One runner: the autouse fixture is set up once, not once per attribute.
+    assert_eq!(
+        all,
+        ["setup autouse_marker", "setup module", "setup own"],
+        "{all:?}"
+    );
+}
