@@ -33,8 +33,12 @@ fn setups(test: &str) -> Vec<String> {
 
 #[fixture_use(module_fx)]
 mod uses {
+    //! Inner attributes and doc comments keep their place.
+    #![allow(clippy::unreadable_literal)]
+
     use super::*;
 
+    /// A documented test: its doc comment is an attribute like the others.
     #[test]
     fn a_plain_test_gets_the_modules_fixture() {
         assert_eq!(

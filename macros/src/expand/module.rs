@@ -329,3 +329,74 @@ fn merge_options(module: &[Meta], own: TokenStream) -> Option<TokenStream> {
         .collect();
     Some(quote!(#(#all),*))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_mod_is_told_from_a_fn_by_its_first_tokens() {
+        assert!(is_mod(&quote!(
+            #[cfg(test)]
+            pub(crate) mod tests {}
+        )));
+        assert!(is_mod(&quote!(
+            mod tests;
+        )));
+        assert!(!is_mod(&quote!(
+            #[test]
+            fn module() {}
+        )));
+        assert!(!is_mod(&quote!(
+            pub async fn t() {}
+        )));
+    }
+
+    #[test]
+    fn items_split_at_their_end_and_keep_every_token() {
+        let content = quote! {
+            #![allow(dead_code)]
+            use a::{b, c};
+            const C: S = S { x: 1 };
+            #[test]
+            fn t() -> [u8; 2] { [0; 2] }
+            mod inner { #[test] fn u() {} }
+        };
+        let items = items(content.clone());
+        let tests: Vec<bool> = items
+            .iter()
+            .map(|i| {
+                i.attrs
+                    .iter()
+                    .any(|(_, a)| a.as_ref().is_some_and(is_test_attr))
+            })
+            .collect();
+        assert_eq!(tests.iter().filter(|t| **t).count(), 1);
+        let back: TokenStream = items
+            .into_iter()
+            .flat_map(|i| {
+                let mut out: TokenStream = i.attrs.into_iter().map(|(t, _)| t).collect();
+                out.extend(i.rest);
+                out
+            })
+            .collect();
+        assert_eq!(back.to_string(), content.to_string());
+    }
+
+    #[test]
+    fn the_tests_own_option_wins_by_name_and_module_options_come_first() {
+        let module = metas(quote!(serial = "m", timeout = "5s", isolated)).unwrap();
+        let merged = merge_options(&module, quote!(timeout = "1s", no_autouse)).unwrap();
+        assert_eq!(
+            merged.to_string(),
+            quote!(serial = "m", isolated, timeout = "1s", no_autouse).to_string()
+        );
+    }
+
+    #[test]
+    fn fixture_lists_merge_module_first_without_repeats() {
+        let module = [syn::parse_quote!(a), syn::parse_quote!(b)];
+        let merged = merge_uses(&module, quote!(c, a)).unwrap();
+        assert_eq!(merged.to_string(), quote!(a, b, c).to_string());
+    }
+}
