@@ -5,7 +5,7 @@ use crate::context::{Owner, TestContext};
 #[cfg(feature = "proptest")]
 pub use crate::fixture::proptest;
 pub use crate::fixture::{
-    AsyncFixture, Autouse, BoxFuture, Fixture, FunctionScope, Held, Resolver, SessionCell,
+    AsyncFixture, Autouse, BoxFuture, Fixture, FunctionScope, Held, Named, Resolver, SessionCell,
     SyncFixture, TestMeta, TestResult, Use, boxed, check, hold, nth_case, ready, register_autouse,
     run, run_async, run_case, run_case_async,
 };

@@ -35,6 +35,12 @@ use crate::outcome::{panic_message, test_name};
 const DEFAULT_JOIN_LIMIT: Duration = Duration::from_secs(10);
 
 /// What a child returns: `()`, or a `Result` whose `Err` fails the test.
+#[diagnostic::on_unimplemented(
+    message = "a scope's child cannot return `{Self}`",
+    label = "this child's output",
+    note = "a thread or task spawned on a `TaskScope` returns `()` or a `Result<T, E>` with \
+            `E: Debug` (an `Err` fails the test), or only panics"
+)]
 pub trait ChildOutcome {
     /// The failure to report, if this outcome is one.
     ///
@@ -50,6 +56,28 @@ pub trait ChildOutcome {
 impl ChildOutcome for () {
     fn failure(self) -> Option<String> {
         None
+    }
+}
+
+/// The never type `!`, named on stable Rust through a function pointer's output type.
+type Never = <fn() -> ! as never::HasOutput>::Output;
+
+mod never {
+    /// Nominally public (in a private module) so that naming `!` through it does not make
+    /// `ChildOutcome for !` reach a private item.
+    pub trait HasOutput {
+        type Output;
+    }
+
+    impl<T> HasOutput for fn() -> T {
+        type Output = T;
+    }
+}
+
+/// A child whose body only panics (`|| panic!("..")`): its type is `!` in edition 2024.
+impl ChildOutcome for Never {
+    fn failure(self) -> Option<String> {
+        self
     }
 }
 
@@ -234,8 +262,7 @@ impl TaskScope {
     /// Runs `f` on a new OS thread owned by this scope, inside the test's context. A panic or
     /// an `Err` it returns fails the test when the scope ends, naming this call's line.
     ///
-    /// `f` returns `()` or a `Result`. (A closure whose body only panics has the type `!` in
-    /// edition 2024, which is neither: write `assert!(...)` or give it a unit body.)
+    /// `f` returns `()`, a `Result`, or nothing at all (a body that only panics).
     ///
     /// ```
     /// let scope = testrig::scope::TaskScope::new();

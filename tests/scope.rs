@@ -42,6 +42,21 @@ fn child_panic_after_the_body_returned_fails_naming_the_spawn_line() {
 }
 
 #[test]
+fn a_child_that_only_panics_is_accepted_and_reported() {
+    let scope = TaskScope::new();
+    scope.spawn_thread(|| panic!("nothing but a panic"));
+    scope.spawn_thread(|| unreachable!("nor this"));
+    let report = scope.finish_report();
+    let messages: Vec<&str> = report.failures().iter().map(|f| f.message()).collect();
+    assert_eq!(messages.len(), 2, "{report}");
+    assert!(
+        messages.contains(&"panicked: nothing but a panic"),
+        "{report}"
+    );
+    assert!(messages.iter().any(|m| m.contains("nor this")), "{report}");
+}
+
+#[test]
 fn every_failing_child_is_reported_not_only_the_first() {
     let scope = TaskScope::new();
     let first = line!() + 1;
@@ -153,6 +168,16 @@ mod tasks {
         );
         assert!(text.contains("panicked: task one panicked"), "{text}");
         assert!(text.contains("returned Err(\"task two failed\")"), "{text}");
+    }
+
+    #[tokio::test]
+    async fn a_task_that_only_panics_is_accepted_and_reported() {
+        let scope = TaskScope::new();
+        scope.spawn(async { panic!("a task that only panics") });
+        let report = scope.join_report().await;
+        let failures = report.failures();
+        assert_eq!(failures.len(), 1, "{report}");
+        assert_eq!(failures[0].message(), "panicked: a task that only panics");
     }
 
     #[tokio::test]

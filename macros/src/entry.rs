@@ -69,6 +69,9 @@ pub(crate) fn fixture(args: TokenStream, item: TokenStream) -> TokenStream {
 }
 
 pub(crate) fn test(args: TokenStream, item: TokenStream) -> TokenStream {
+    if expand::module::is_mod(&item) {
+        return expand::module::expand(expand::module::Kind::Options, args, item);
+    }
     let mut cx = Ctxt::default();
     let args = parse::test_args(args, &mut cx);
     let (mut func, raw_cases) = match ItemFn::from_tokens_with_cases(item.clone()) {
@@ -129,6 +132,9 @@ pub(crate) fn test(args: TokenStream, item: TokenStream) -> TokenStream {
 }
 
 pub(crate) fn fixture_use(args: TokenStream, item: TokenStream) -> TokenStream {
+    if expand::module::is_mod(&item) {
+        return expand::module::expand(expand::module::Kind::Uses, args, item);
+    }
     let mut cx = Ctxt::default();
     let uses = parse::use_list(args.clone(), &mut cx);
     let Some(func) = parse_fn(item.clone(), "#[fixture_use]", &mut cx) else {
@@ -150,6 +156,20 @@ pub(crate) fn fixture_use(args: TokenStream, item: TokenStream) -> TokenStream {
             #(#attrs)*
             #rest
         };
+    }
+    // Further `#[fixture_use]`s on the same test join this one's list, so that the fixtures
+    // are set up once, in one runner, and a fixture named twice is reported.
+    let mut func = func;
+    let mut uses = uses;
+    for attr in std::mem::take(&mut func.attrs) {
+        if is_fixture_use(attr.path()) {
+            match &attr.meta {
+                syn::Meta::List(l) => uses.extend(parse::use_list(l.tokens.clone(), &mut cx)),
+                _ => cx.error_at(&attr, "list the fixtures: `#[fixture_use(a, b)]`"),
+            }
+        } else {
+            func.attrs.push(attr);
+        }
     }
     valid::unique_uses(&uses, &mut cx);
     if !func.sig.inputs.is_empty() {

@@ -50,8 +50,10 @@ use proc_macro::TokenStream;
 ///   `#[testrig::test]` or `#[fixture_use]`), before its other fixtures. A test opts out with
 ///   `#[testrig::test(no_autouse)]`. Autouse fixtures are sync; several are set up in the
 ///   order of their paths.
-/// * `async fn` fixtures are awaited for async tests; a sync test or fixture that asks for
-///   one is a compile error.
+/// * `async fn` fixtures are awaited for async tests. A plain `fn` fixture may take an async
+///   one: async tests await that first; a sync test that reaches an async fixture (directly
+///   or through others) is a compile error, as is a session or `autouse` fixture on an async
+///   one.
 ///
 /// ```compile_fail
 /// use testrig::prelude::*;
@@ -97,6 +99,15 @@ pub fn fixture(args: TokenStream, item: TokenStream) -> TokenStream {
 /// * `#[testrig::test(serial = "db")]` (or `serial = ["db", "cache"]`) runs the test holding
 ///   those keys (see `testrig::lock::serial`): tests sharing a key never overlap, in this
 ///   process or any other (nextest, isolated children), while the rest run in parallel.
+/// * On an inline `mod`, `#[testrig::test(options)]` applies the options to every test inside
+///   it (`#[test]`, `#[tokio::test]`, `#[testrig::test]`, nested modules too); a test's own
+///   option of the same name wins. It must be an inline module: on `mod name;` the macro
+///   cannot see the file (write the attribute on an inline `mod` inside it), and tests that a
+///   `macro_rules!` writes are not seen.
+/// * A test returns `()` or anything libtest accepts: `Result<T, E>` with `E: Debug`, nested
+///   (`Result<Result<(), A>, B>`), `ExitCode` (see `testrig::fixture::TestResult`).
+/// * Raw identifiers work: a parameter `r#type` asks for the fixture `fn r#type()`; generated
+///   test names drop the `r#` (`#[values(1)] r#type: u32` gives `t::type_1`).
 /// * Options combine: `#[testrig::test(isolated, timeout = "2s", serial = "db", no_autouse)]`.
 ///   A test that panics before its limit fails with its own panic, so `#[should_panic]` and
 ///   `xfail` work as without a limit; a timeout is always a failure, never an `xfail` pass.
@@ -161,7 +172,34 @@ pub fn test(args: TokenStream, item: TokenStream) -> TokenStream {
 ///
 /// Works on a plain `#[test]` (above or below it), on `#[tokio::test]` (either order), with
 /// `#[should_panic]`, and together with `#[testrig::test]`. It never adds a `#[test]` of its
-/// own, so a function without one simply runs under testrig's runner when called.
+/// own, so a function without one simply runs under testrig's runner when called. Several
+/// `#[fixture_use]` attributes on one test form one list; a fixture listed twice is an error.
+///
+/// On an inline `mod`, it applies to every test inside (nested modules too): the module's
+/// fixtures are set up first, then the test's own (a fixture both list is set up once).
+///
+/// ```
+/// use testrig::prelude::*;
+///
+/// #[fixture]
+/// fn config_env() -> EnvGuard {
+///     env::set("DOC_MODULE_KEY", "on")
+/// }
+///
+/// #[fixture_use(config_env)] // one line for every test below (`#[test]` ones too)
+/// mod config_tests {
+///     #[testrig::test]
+///     fn reads_the_key() {
+///         assert_eq!(std::env::var("DOC_MODULE_KEY").unwrap(), "on");
+///     }
+///
+///     #[testrig::test(serial = "doc-config")]
+///     fn also_here() {
+///         assert_eq!(std::env::var("DOC_MODULE_KEY").unwrap(), "on");
+///     }
+/// }
+/// # fn main() {}
+/// ```
 ///
 /// ```
 /// use testrig::prelude::*;

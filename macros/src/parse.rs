@@ -3,6 +3,7 @@
 
 use proc_macro2::{Ident, Spacing, Span, TokenStream, TokenTree};
 use quote::ToTokens;
+use syn::ext::IdentExt;
 use syn::parse::Parser;
 use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
@@ -22,8 +23,15 @@ pub(crate) struct FixtureArgs {
 
 pub(crate) fn fixture_args(args: TokenStream, cx: &mut Ctxt) -> FixtureArgs {
     let mut out = FixtureArgs::default();
+    let mut seen: Vec<String> = Vec::new();
     for meta in metas(args, cx) {
         let path = meta.path();
+        let key = path_text(path);
+        if seen.contains(&key) {
+            cx.error_at(path, format!("option `{key}` is given twice; keep one"));
+            continue;
+        }
+        seen.push(key);
         if path.is_ident(SCOPE) {
             match &meta {
                 Meta::NameValue(nv) => match lit_str(&nv.value) {
@@ -230,6 +238,10 @@ pub(crate) fn params(func: &mut ItemFn, cx: &mut Ctxt) -> Vec<Param> {
         let mut strategy = None;
         let mut kept = Vec::new();
         for attr in typed.attrs.drain(..) {
+            if let Some(message) = repeated(&attr, from.is_some(), values.is_some(), &strategy) {
+                cx.error_at(attr.path(), message);
+                continue;
+            }
             if attr.path().is_ident(FROM) {
                 match attr.parse_args::<Path>() {
                     Ok(p) => from = Some(p),
@@ -255,8 +267,9 @@ pub(crate) fn params(func: &mut ItemFn, cx: &mut Ctxt) -> Vec<Param> {
             }
         }
         typed.attrs = kept;
+        // Without `r#`: `r#type` is named `type` in ids and messages.
         let name = match &*typed.pat {
-            Pat::Ident(p) => p.ident.to_string(),
+            Pat::Ident(p) => p.ident.unraw().to_string(),
             _ => String::new(),
         };
         let span = typed.pat.span();
@@ -277,7 +290,7 @@ pub(crate) fn params(func: &mut ItemFn, cx: &mut Ctxt) -> Vec<Param> {
                     if bare.is_empty() {
                         syn::parse_quote_spanned!(span=> __testrig_no_name)
                     } else {
-                        Path::from(syn::Ident::new(bare, span))
+                        Path::from(fixture_ident(bare, span))
                     }
                 }
             };
@@ -295,6 +308,39 @@ pub(crate) fn params(func: &mut ItemFn, cx: &mut Ctxt) -> Vec<Param> {
         out.push(Param { name, span, source });
     }
     out
+}
+
+/// A parameter attribute that repeats or contradicts an earlier one on the same parameter.
+fn repeated(
+    attr: &Attribute,
+    from: bool,
+    values: bool,
+    strategy: &Option<Expr>,
+) -> Option<&'static str> {
+    let path = attr.path();
+    if path.is_ident(FROM) && from {
+        Some("`#[from]` is given twice on this parameter; keep one")
+    } else if path.is_ident(VALUES) && values {
+        Some(
+            "`#[values]` is given twice on this parameter; list every value in one `#[values(..)]`",
+        )
+    } else if path.is_ident(VALUES) && strategy.is_some() || path.is_ident(STRATEGY) && values {
+        Some("a parameter takes `#[values(..)]` or `#[strategy(..)]`, not both; keep one")
+    } else if path.is_ident(STRATEGY) && strategy.is_some() {
+        Some("`#[strategy]` is given twice on this parameter; keep one")
+    } else {
+        None
+    }
+}
+
+/// The fixture a parameter names: `r#type` (or `_type`) is the fixture `fn r#type()`.
+fn fixture_ident(name: &str, span: Span) -> Ident {
+    let plain = syn::parse_str::<Ident>(name).is_ok();
+    if plain || matches!(name, "self" | "super" | "crate" | "Self" | "_") {
+        Ident::new(name, span)
+    } else {
+        Ident::new_raw(name, span)
+    }
 }
 
 /// One `#[case(...)]`. Values are kept as the user's tokens.
@@ -398,7 +444,20 @@ pub(crate) fn case_tokens(span: Span, tokens: TokenStream, cx: &mut Ctxt) -> Cas
         None => syn_values(tokens, cx),
     };
     let mut in_marks = false;
+    let mut seen: Vec<String> = Vec::new();
     for chunk in chunks {
+        let mark = key_value(&chunk).map(|(k, _)| k).or_else(|| {
+            bare_ident(&chunk).filter(|i| [IGNORE, SHOULD_PANIC].contains(&&*i.to_string()))
+        });
+        if let Some(mark) = mark {
+            let k = mark.to_string();
+            if seen.contains(&k) {
+                cx.error_at(&mark, format!("case option `{k}` is given twice; keep one"));
+                in_marks = true;
+                continue;
+            }
+            seen.push(k);
+        }
         if let Some((key, value)) = key_value(&chunk) {
             in_marks = true;
             let k = key.to_string();

@@ -30,12 +30,38 @@ pub(crate) fn fixture(func: &ItemFn, args: &FixtureArgs, params: &[Param], cx: &
     }
     for p in params {
         fixture_param(p, cx);
+        takes_itself(func, p, cx);
         if let Source::Values(_) | Source::Strategy(_) = p.source {
             cx.error(
                 p.span,
                 "`#[values]` and `#[strategy]` belong on test parameters, not on fixtures",
             );
         }
+    }
+}
+
+/// A fixture parameter that names the fixture being defined (`fn db(db: Db)`): a cycle that
+/// can be told here, with a sentence, instead of by the trait solver.
+fn takes_itself(func: &ItemFn, p: &Param, cx: &mut Ctxt) {
+    let Source::Fixture { path, .. } = &p.source else {
+        return;
+    };
+    let own = func.sig.ident.to_string();
+    let segments: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
+    let itself = match segments.as_slice() {
+        [name] => *name == own,
+        [first, name] => first == "self" && *name == own,
+        _ => false,
+    };
+    if itself {
+        cx.error_at(
+            path,
+            format!(
+                "fixture `{own}` asks for itself: a parameter is looked up as the fixture of its \
+                 name; to build on another fixture of that name, name it by path: \
+                 `#[from(path::to::{own})]`"
+            ),
+        );
     }
 }
 

@@ -118,3 +118,50 @@ async fn cases_on_testrigs_runtime(n: u32, slow_value: u32) {
     tokio::task::yield_now().await;
     assert_eq!(slow_value + n, 8084);
 }
+
+// ------------------------------------------------------------------ sync fixtures on async ones
+
+#[fixture]
+fn sync_on_async(slow_value: u32) -> String {
+    format!("built on {slow_value}")
+}
+
+#[fixture]
+fn shared_sync_on_async(slow_value: &u32, port: &u16) -> u32 {
+    *slow_value + u32::from(*port)
+}
+
+#[fixture]
+fn two_levels(sync_on_async: String, shared_sync_on_async: &u32) -> String {
+    format!("{sync_on_async} / {shared_sync_on_async}")
+}
+
+#[testrig::test]
+#[tokio::test]
+async fn a_sync_fixture_may_take_an_async_one_in_an_async_test(
+    sync_on_async: String,
+    two_levels: String,
+) {
+    assert_eq!(sync_on_async, "built on 8081");
+    assert_eq!(two_levels, "built on 8081 / 16161");
+}
+
+#[testrig::test]
+#[fixture_use(sync_on_async)]
+#[case(1)]
+#[case(2)]
+#[tokio::test]
+async fn also_through_fixture_use_and_cases(n: u32, shared_sync_on_async: &u32) {
+    assert!(n > 0);
+    assert_eq!(*shared_sync_on_async, 16161);
+}
+
+#[fixture]
+fn sync_on_sync(port: u16) -> u32 {
+    u32::from(port)
+}
+
+#[testrig::test]
+fn a_sync_fixture_on_sync_ones_still_serves_sync_tests(sync_on_sync: u32) {
+    assert_eq!(sync_on_sync, 8080);
+}

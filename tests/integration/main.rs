@@ -4,13 +4,19 @@ mod async_tests;
 mod autouse;
 mod builtins;
 mod cases;
+#[path = "../common/mod.rs"]
+mod common;
+mod cycles;
 mod events;
 mod fixtures;
 mod leaks;
+mod module_attrs;
 mod options;
 mod prelude_names;
 #[cfg(feature = "proptest")]
 mod prop;
+mod raw_idents;
+mod return_types;
 mod session;
 mod stress;
 mod teardown;

@@ -12,8 +12,7 @@ use std::time::Duration;
 use testrig::isolate::{in_child, under_nextest};
 use testrig::prelude::*;
 
-#[path = "../common/mod.rs"]
-mod common;
+use crate::common;
 
 use common::{in_helper, is_locked};
 

@@ -193,17 +193,3 @@ fn a_teardown_panic_after_a_body_panic_does_not_abort() {
         ]
     );
 }
-
-#[fixture]
-fn cyclic(#[from(cyclic)] _me: &u8) -> u8 {
-    1
-}
-
-#[fixture_use(cyclic)]
-fn scenario_cycle() {}
-
-#[test]
-fn a_fixture_cycle_is_a_clear_panic() {
-    let text = message(catch_unwind(scenario_cycle).expect_err("cycle"));
-    assert!(text.contains("fixture cycle: cyclic -> cyclic"), "{text}");
-}

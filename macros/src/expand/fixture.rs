@@ -59,15 +59,34 @@ pub(crate) fn expand(func: &ItemFn, args: &FixtureArgs, params: &[Param]) -> Tok
         } else {
             quote!(#p::Held::Own(#name(#(#deps),*)))
         };
+        // A function-scoped sync fixture is sync only while its fixtures are: on top of an
+        // async one it serves async tests alone, which await that one first. `for<'__t>`
+        // keeps a bound that does not hold from being an error where it is written.
+        let (bounds, build_async) = if args.session || params.is_empty() {
+            (
+                quote!(),
+                quote!(#p::ready(<Self as #p::SyncFixture>::build(__r))),
+            )
+        } else {
+            let paths = params.iter().filter_map(|d| match &d.source {
+                Source::Fixture { path, .. } => Some(path),
+                _ => None,
+            });
+            let deps = params.iter().map(|d| dep(d, true));
+            (
+                quote!(where #(for<'__t> #paths: #p::SyncFixture,)*),
+                quote!(#p::boxed(async move { #p::Held::Own(#name(#(#deps),*)) })),
+            )
+        };
         quote! {
-            impl #p::SyncFixture for #name {
+            impl #p::SyncFixture for #name #bounds {
                 fn build(__r: &#p::Resolver) -> #p::Held<#out> {
                     #body
                 }
             }
             impl #p::AsyncFixture for #name {
                 fn build_async(__r: &#p::Resolver) -> #p::BoxFuture<'_, #p::Held<#out>> {
-                    #p::ready(<Self as #p::SyncFixture>::build(__r))
+                    #build_async
                 }
             }
         }
@@ -125,6 +144,10 @@ pub(crate) fn dep(param: &Param, is_async: bool) -> TokenStream {
         return quote!(());
     };
     let span = param.span;
+    let p = quote_spanned!(span=> ::testrig::__private);
+    // A type-only position: a path naming a plain function is "expected type, found
+    // function", not rustc's guess that it is a constant.
+    let path = quote_spanned!(span=> <#path as #p::Named>::Me);
     match (is_async, by_ref) {
         (false, false) => quote_spanned!(span=> __r.take::<#path>()),
         (false, true) => quote_spanned!(span=> __r.get::<#path>()),

@@ -170,9 +170,9 @@ pub(super) fn meta_static(
             .last()
             .map_or(Span::call_site(), |s| s.ident.span());
         if is_async {
-            quote_spanned!(span=> #p::Use::of_async::<#u>())
+            quote_spanned!(span=> #p::Use::of_async::<<#u as #p::Named>::Me>())
         } else {
-            quote_spanned!(span=> #p::Use::of::<#u>())
+            quote_spanned!(span=> #p::Use::of::<<#u as #p::Named>::Me>())
         }
     });
     let autouse = plan.autouse;
