@@ -4,6 +4,7 @@ mod bad_input;
 mod cwd;
 mod env_restore;
 mod model;
+mod out_of_range;
 mod owners;
 mod panics;
 mod stress;
