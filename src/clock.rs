@@ -254,7 +254,12 @@ impl ClockGuard {
             let (system, instant) = f.now();
             let forward = t.duration_since(system).unwrap_or(StdDuration::ZERO);
             // `t` itself is a valid time: only its distance from the shown time must fit.
-            fits(t.checked_sub(forward).unwrap_or(t), instant, forward, !f.frozen())?;
+            fits(
+                t.checked_sub(forward).unwrap_or(t),
+                instant,
+                forward,
+                !f.frozen(),
+            )?;
             Ok(f.set_to(t))
         });
     }

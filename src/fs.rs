@@ -40,7 +40,16 @@ impl Slot for CwdSlot {
         let Value::Path(path) = value else {
             unreachable!("cwd slot given a value that is not a path")
         };
-        std::env::set_current_dir(path)
+        // std's error names no path; the message must say where it could not go.
+        std::env::set_current_dir(path).map_err(|err| {
+            let place = if path.as_os_str().is_empty() {
+                // `read` found no current directory: it was deleted under the process.
+                "the directory that was current before (it was deleted meanwhile)".to_owned()
+            } else {
+                format!("`{}`", path.display())
+            };
+            std::io::Error::new(err.kind(), format!("cannot change to {place}: {err}"))
+        })
     }
 }
 
@@ -60,8 +69,8 @@ impl Slot for CwdSlot {
 ///
 /// # Panics
 ///
-/// At the caller's line, when the directory does not exist or cannot be entered; nothing is
-/// changed then.
+/// At the caller's line, when the directory does not exist or cannot be entered, naming it;
+/// nothing is changed then.
 #[track_caller]
 pub fn chdir(path: impl AsRef<Path>) -> CwdGuard {
     let path = path.as_ref();
@@ -153,9 +162,14 @@ pub fn tmp_dir() -> TempDir {
         Some(ctx) => format!("testrig-{}-", sanitize(ctx.name())),
         None => "testrig-".to_owned(),
     };
-    match tempfile::Builder::new().prefix(&prefix).tempdir() {
+    let base = std::env::temp_dir();
+    match tempfile::Builder::new().prefix(&prefix).tempdir_in(&base) {
         Ok(inner) => TempDir { inner },
-        Err(err) => panic!("testrig::fs::tmp_dir: could not create a temporary directory: {err}"),
+        Err(err) => panic!(
+            "testrig::fs::tmp_dir: could not create a temporary directory in `{}`: {err}. Set \
+             TMPDIR to a writable directory.",
+            base.display()
+        ),
     }
 }
 

@@ -45,8 +45,8 @@
 //! other keys run in parallel, and one test may nest guards on a key. When a guard drops, the
 //! key shows the newest guard still live, or the value from before the first one.
 //!
-//! A wait that lasts longer than 60 seconds (`TESTRIG_LOCK_TIMEOUT`, in seconds, changes it)
-//! panics with the key, the test holding it and the line that created the holding guard; a
+//! A wait that lasts longer than 60 seconds (`TESTRIG_LOCK_TIMEOUT=2m` changes it, `0` or `off`
+//! lifts it; the grammar is `TESTRIG_TIMEOUT`'s) panics with the key, the test holding it and the line that created the holding guard; a
 //! cycle of tests waiting for each other panics at once. A deadlock is an error message, never
 //! a hung CI run.
 //!

@@ -153,7 +153,9 @@ impl Add<Duration> for Instant {
         match self.0.checked_add(d) {
             Some(t) => Instant(t),
             None => out_of_range("Instant", &self.0, Step::Add(d), |d| {
-                self.0.checked_add(d).map(|t| Box::new(t) as Box<dyn fmt::Debug>)
+                self.0
+                    .checked_add(d)
+                    .map(|t| Box::new(t) as Box<dyn fmt::Debug>)
             }),
         }
     }
@@ -173,7 +175,9 @@ impl Sub<Duration> for Instant {
         match self.0.checked_sub(d) {
             Some(t) => Instant(t),
             None => out_of_range("Instant", &self.0, Step::Sub(d), |d| {
-                self.0.checked_sub(d).map(|t| Box::new(t) as Box<dyn fmt::Debug>)
+                self.0
+                    .checked_sub(d)
+                    .map(|t| Box::new(t) as Box<dyn fmt::Debug>)
             }),
         }
     }
@@ -353,7 +357,9 @@ impl Add<Duration> for SystemTime {
         match self.0.checked_add(d) {
             Some(t) => SystemTime(t),
             None => out_of_range("SystemTime", &self.0, Step::Add(d), |d| {
-                self.0.checked_add(d).map(|t| Box::new(t) as Box<dyn fmt::Debug>)
+                self.0
+                    .checked_add(d)
+                    .map(|t| Box::new(t) as Box<dyn fmt::Debug>)
             }),
         }
     }
@@ -373,7 +379,9 @@ impl Sub<Duration> for SystemTime {
         match self.0.checked_sub(d) {
             Some(t) => SystemTime(t),
             None => out_of_range("SystemTime", &self.0, Step::Sub(d), |d| {
-                self.0.checked_sub(d).map(|t| Box::new(t) as Box<dyn fmt::Debug>)
+                self.0
+                    .checked_sub(d)
+                    .map(|t| Box::new(t) as Box<dyn fmt::Debug>)
             }),
         }
     }

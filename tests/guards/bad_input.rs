@@ -1,8 +1,9 @@
 use std::panic::{Location, catch_unwind};
 
-use testrig::env;
+use testrig::{env, fs};
 
 use crate::key;
+use crate::out_of_range::{next_line, panic_of};
 
 /// Runs `f`, expects a panic, and returns its message.
 fn panic_message(f: impl FnOnce() + std::panic::UnwindSafe) -> String {
@@ -74,5 +75,43 @@ fn the_panic_points_at_the_callers_line() {
         seen.iter()
             .any(|(file, l)| file.ends_with("bad_input.rs") && *l == line),
         "no panic located at bad_input.rs:{line}; saw {seen:?}"
+    );
+}
+
+#[test]
+fn chdir_to_a_missing_directory_names_it_at_the_callers_line() {
+    let tmp = fs::tmp_dir();
+    let missing = tmp.join("no-such-dir");
+    let line = next_line();
+    let (msg, site) = panic_of(|| drop(fs::chdir(&missing)));
+    assert_eq!(site, line, "{msg}");
+    assert!(
+        msg.contains(&format!("cannot change to `{}`", missing.display())),
+        "{msg}"
+    );
+    assert!(msg.contains("No such file or directory"), "{msg}");
+}
+
+#[test]
+fn helper_makes_a_tmp_dir() {
+    if crate::common::in_helper() {
+        drop(fs::tmp_dir());
+    }
+}
+
+#[test]
+fn tmp_dir_in_a_missing_temp_dir_names_it() {
+    let (output, text) = crate::common::run(
+        crate::common::helper("bad_input::helper_makes_a_tmp_dir")
+            .env("TMPDIR", "/nonexistent/testrig-tmp"),
+    );
+    assert!(!output.status.success(), "{text}");
+    assert!(
+        text.contains("could not create a temporary directory in `/nonexistent/testrig-tmp`"),
+        "{text}"
+    );
+    assert!(
+        text.contains("panicked at tests/guards/bad_input.rs:"),
+        "{text}"
     );
 }

@@ -1,5 +1,8 @@
 //! Behaviour of the guard core through its public faces: env, cwd and serial guards.
 
+#[path = "../common/mod.rs"]
+mod common;
+
 mod bad_input;
 mod cwd;
 mod env_restore;

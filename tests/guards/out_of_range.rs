@@ -34,7 +34,7 @@ thread_local! {
 /// Runs `f`, which must panic, and returns its message and the file:line the panic names.
 /// One hook for the whole binary records each thread's last panic site, so tests that panic
 /// in parallel never swap hooks under each other.
-fn panic_of(f: impl FnOnce()) -> (String, String) {
+pub(crate) fn panic_of(f: impl FnOnce()) -> (String, String) {
     static HOOK: Once = Once::new();
     HOOK.call_once(|| {
         let previous = std::panic::take_hook();
@@ -57,7 +57,7 @@ fn panic_of(f: impl FnOnce()) -> (String, String) {
 
 /// `file:line` of the line after the caller's.
 #[track_caller]
-fn next_line() -> String {
+pub(crate) fn next_line() -> String {
     let here = Location::caller();
     format!("{}:{}", here.file(), here.line() + 1)
 }
@@ -69,10 +69,19 @@ fn advance_by_duration_max_panics_at_the_callers_line_and_leaves_the_clock() {
     let line = next_line();
     let (message, site) = panic_of(|| clock.advance(Duration::MAX));
     assert_eq!(site, line, "{message}");
-    assert!(message.starts_with("testrig::clock: cannot advance the clock"), "{message}");
-    assert!(message.contains("18446744073709551615.999999999s"), "{message}");
+    assert!(
+        message.starts_with("testrig::clock: cannot advance the clock"),
+        "{message}"
+    );
+    assert!(
+        message.contains("18446744073709551615.999999999s"),
+        "{message}"
+    );
     assert!(message.contains("tv_sec: 1700000000"), "{message}");
-    assert!(message.contains("the latest SystemTime on this platform is"), "{message}");
+    assert!(
+        message.contains("the latest SystemTime on this platform is"),
+        "{message}"
+    );
     assert_eq!(SystemTime::now(), start);
     clock.advance(Duration::from_secs(1));
     assert_eq!(SystemTime::now(), start + Duration::from_secs(1));
@@ -85,8 +94,14 @@ fn sleep_on_a_frozen_clock_near_the_end_of_time_panics_and_up_to_the_end_works()
     let line = next_line();
     let (message, site) = panic_of(|| clock::sleep(Duration::from_secs(2)));
     assert_eq!(site, line, "{message}");
-    assert!(message.contains("cannot sleep 2s on the frozen clock"), "{message}");
-    assert!(message.contains(&format!("{:?}", end.into_std())), "{message}");
+    assert!(
+        message.contains("cannot sleep 2s on the frozen clock"),
+        "{message}"
+    );
+    assert!(
+        message.contains(&format!("{:?}", end.into_std())),
+        "{message}"
+    );
     assert_eq!(clock.now(), end - Duration::from_secs(1));
     clock::sleep(Duration::from_secs(1));
     assert_eq!(SystemTime::now(), end);
@@ -98,7 +113,10 @@ fn travel_needs_room_to_run_and_freezing_at_the_end_reads_fine() {
     let line = next_line();
     let (message, site) = panic_of(|| drop(clock::travel(end - Duration::from_secs(1))));
     assert_eq!(site, line, "{message}");
-    assert!(message.contains("a running clock (`travel`) needs 100 years"), "{message}");
+    assert!(
+        message.contains("a running clock (`travel`) needs 100 years"),
+        "{message}"
+    );
     assert!(message.contains("clock::freeze_at"), "{message}");
 
     let _frozen = clock::freeze_at(end);
@@ -114,8 +132,14 @@ fn set_panics_when_instant_cannot_follow_and_leaves_the_clock() {
     let clock = clock::freeze_at(UNIX_EPOCH);
     let before = Instant::now();
     let (message, _) = panic_of(|| clock.set(latest_system_time()));
-    assert!(message.starts_with("testrig::clock: cannot set the clock"), "{message}");
-    assert!(message.contains("the latest Instant on this platform is"), "{message}");
+    assert!(
+        message.starts_with("testrig::clock: cannot set the clock"),
+        "{message}"
+    );
+    assert!(
+        message.contains("the latest Instant on this platform is"),
+        "{message}"
+    );
     assert_eq!(SystemTime::now(), UNIX_EPOCH);
     assert_eq!(Instant::now(), before);
 }
@@ -132,16 +156,25 @@ fn instant_and_system_time_arithmetic_panics_at_the_callers_line_naming_the_limi
     let line = next_line();
     let (message, site) = panic_of(|| _ = UNIX_EPOCH - Duration::MAX);
     assert_eq!(site, line, "{message}");
-    assert!(message.contains("the earliest SystemTime on this platform is"), "{message}");
+    assert!(
+        message.contains("the earliest SystemTime on this platform is"),
+        "{message}"
+    );
 
     let mut t = latest_system_time();
     let line = next_line();
     let (message, site) = panic_of(|| t += Duration::from_nanos(1));
     assert_eq!(site, line, "{message}");
-    assert!(message.contains(&format!("{:?}", t.into_std())), "{message}");
+    assert!(
+        message.contains(&format!("{:?}", t.into_std())),
+        "{message}"
+    );
 
     assert_eq!(now.checked_add(Duration::MAX), None);
     // Documented saturation, as std's: an earlier instant minus a later one is zero.
     assert_eq!(now - (now + Duration::from_secs(1)), Duration::ZERO);
-    assert_eq!(now.duration_since(now + Duration::from_secs(1)), Duration::ZERO);
+    assert_eq!(
+        now.duration_since(now + Duration::from_secs(1)),
+        Duration::ZERO
+    );
 }
