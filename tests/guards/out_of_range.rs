@@ -178,3 +178,12 @@ fn instant_and_system_time_arithmetic_panics_at_the_callers_line_naming_the_limi
         Duration::ZERO
     );
 }
+
+#[test]
+fn a_scope_join_limit_of_duration_max_waits_instead_of_overflowing() {
+    let scope = testrig::scope::TaskScope::new().with_join_limit(Duration::MAX);
+    let (tx, rx) = std::sync::mpsc::channel();
+    scope.spawn_thread(move || tx.send(7).unwrap());
+    scope.finish();
+    assert_eq!(rx.recv().unwrap(), 7);
+}
