@@ -54,6 +54,7 @@
 //! test on its own thread, so that is the test; code that hops threads (a tokio multi-thread
 //! runtime, spawned workers) carries the test along with [`context::TestContext`].
 
+pub mod approx;
 pub mod clock;
 pub mod context;
 mod core;
@@ -161,6 +162,8 @@ pub use testrig_macros::{fixture, fixture_use, test};
 /// `use testrig::prelude::*;` brings the guard modules and types, the macros and the
 /// built-in fixtures.
 pub mod prelude {
+    pub use crate::approx::approx;
+    pub use crate::assert_approx;
     pub use crate::context::TestContext;
     #[cfg(feature = "tempfile")]
     pub use crate::fs::TempDir;
