@@ -8,6 +8,7 @@ fn ui() {
     t.compile_fail("../tests/ui/fixture/*.rs");
     t.compile_fail("../tests/ui/fixture_use/*.rs");
     t.compile_fail("../tests/ui/test/*.rs");
+    t.compile_fail("../tests/ui/approx/*.rs");
     // With the feature, testrig brings a runtime and the same test compiles.
     #[cfg(not(feature = "tokio"))]
     t.compile_fail("../tests/ui/test_without_tokio/*.rs");
