@@ -38,6 +38,22 @@
 //! `fixture` and `fixture_use` but not `test`, which would clash with the built-in `#[test]`:
 //! write `#[testrig::test]`.
 //!
+//! # Floats
+//!
+//! [`assert_approx!`] is pytest's `approx`: floats compared within a tolerance (rel 1e-6,
+//! abs 1e-12 unless told), alone or inside tuples, arrays, `Vec`s, `Option`s and maps, and a
+//! failure that names each element that is off (`.1`, `[3]`, `["key"]`) and by how much. See
+//! [`mod@approx`].
+//!
+//! ```
+//! use std::f64::consts::{FRAC_PI_4, SQRT_2};
+//! use testrig::prelude::*;
+//!
+//! let (x, y) = (1.0_f64, 1.0_f64);
+//! assert_approx!((x.hypot(y), y.atan2(x)), (SQRT_2, FRAC_PI_4));
+//! assert!(approx([0.3, 0.6]) == [0.1 + 0.2, 0.2 + 0.4]);
+//! ```
+//!
 //! # Guards
 //!
 //! Every patch returns a guard. While it lives, its key (an env var, the current directory,

@@ -204,7 +204,7 @@ fn numbers(a: &Node<'_>, x: f64, e: &Node<'_>, y: f64, tol: &Tolerance) -> Optio
     }
     let (shown_a, shown_e) = (render_node(a, None), render_node(e, Some(tol)));
     Some(if x.is_nan() && y.is_nan() {
-        format!("actual NaN, expected NaN (NaN equals NaN only with `nan_ok`)")
+        "actual NaN, expected NaN (NaN equals NaN only with `nan_ok`)".to_owned()
     } else if x.is_nan() || y.is_nan() {
         format!("actual {shown_a}, expected {shown_e}")
     } else {
