@@ -115,3 +115,39 @@ fn tmp_dir_in_a_missing_temp_dir_names_it() {
         "{text}"
     );
 }
+
+#[test]
+fn helper_drops_a_tmp_dir_it_cannot_delete() {
+    if crate::common::in_helper() {
+        let dir = fs::tmp_dir();
+        // A file where the directory was: deleting it as a directory fails, even as root.
+        std::fs::remove_dir(dir.path()).unwrap();
+        std::fs::write(dir.path(), "not a directory").unwrap();
+        let path = dir.path().to_owned();
+        drop(dir);
+        println!("dropped {}", path.display());
+        std::fs::remove_file(&path).unwrap();
+        // Deleted by the test itself: nothing to report.
+        let gone = fs::tmp_dir();
+        std::fs::remove_dir(gone.path()).unwrap();
+    }
+}
+
+#[test]
+fn a_tmp_dir_that_cannot_be_deleted_is_reported_with_its_path() {
+    let (output, text) =
+        crate::common::run_helper("bad_input::helper_drops_a_tmp_dir_it_cannot_delete");
+    assert!(output.status.success(), "{text}");
+    let path = text
+        .lines()
+        .find_map(|l| Some(l.split_once("dropped ")?.1))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(
+        text.contains(&format!(
+            "testrig::fs::tmp_dir: could not delete the temporary directory `{path}`: "
+        )),
+        "{text}"
+    );
+    assert!(!text.contains("at path"), "the path is named once: {text}");
+    assert_eq!(text.matches("could not delete").count(), 1, "{text}");
+}
