@@ -319,6 +319,14 @@ approx_on_the_right! {
     impl[A: Approx, B: Approx] for (A, B);
     impl[A: Approx, B: Approx, C: Approx] for (A, B, C);
     impl[A: Approx, B: Approx, C: Approx, D: Approx] for (A, B, C, D);
+    impl[A: Approx, B: Approx, C: Approx, D: Approx, E: Approx] for (A, B, C, D, E);
+    impl[A: Approx, B: Approx, C: Approx, D: Approx, E: Approx, F: Approx] for (A, B, C, D, E, F);
+    impl[A: Approx, B: Approx, C: Approx, D: Approx, E: Approx, F: Approx, G: Approx] for (A, B, C, D, E, F, G);
+    impl[A: Approx, B: Approx, C: Approx, D: Approx, E: Approx, F: Approx, G: Approx, H: Approx] for (A, B, C, D, E, F, G, H);
+    impl[A: Approx, B: Approx, C: Approx, D: Approx, E: Approx, F: Approx, G: Approx, H: Approx, I: Approx] for (A, B, C, D, E, F, G, H, I);
+    impl[A: Approx, B: Approx, C: Approx, D: Approx, E: Approx, F: Approx, G: Approx, H: Approx, I: Approx, J: Approx] for (A, B, C, D, E, F, G, H, I, J);
+    impl[A: Approx, B: Approx, C: Approx, D: Approx, E: Approx, F: Approx, G: Approx, H: Approx, I: Approx, J: Approx, K: Approx] for (A, B, C, D, E, F, G, H, I, J, K);
+    impl[A: Approx, B: Approx, C: Approx, D: Approx, E: Approx, F: Approx, G: Approx, H: Approx, I: Approx, J: Approx, K: Approx, L: Approx] for (A, B, C, D, E, F, G, H, I, J, K, L);
 }
 
 macro_rules! approx_on_the_right_of_numbers {

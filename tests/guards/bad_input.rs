@@ -1,4 +1,4 @@
-use std::panic::{Location, catch_unwind};
+use std::panic::catch_unwind;
 
 use testrig::{env, fs};
 
@@ -54,28 +54,13 @@ fn many_at_once_checks_everything_before_changing_anything() {
 }
 
 /// The panic hook sees where a panic happened; `#[track_caller]` must make that the test's
-/// own line, not a line inside testrig.
+/// own line, not a line inside testrig. (One hook for the whole binary, in `panic_of`: tests
+/// that swapped hooks in parallel hid each other's panics.)
 #[test]
 fn the_panic_points_at_the_callers_line() {
-    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::<(String, u32)>::new()));
-    let record = seen.clone();
-    let previous = std::panic::take_hook();
-    std::panic::set_hook(Box::new(move |info| {
-        if let Some(l) = info.location() {
-            record.lock().unwrap().push((l.file().to_owned(), l.line()));
-        }
-    }));
-    let line = Location::caller().line() + 1;
-    let result = catch_unwind(|| drop(env::set("", "v")));
-    std::panic::set_hook(previous);
-    assert!(result.is_err());
-    let seen = seen.lock().unwrap();
-    // Other tests may panic on purpose meanwhile; ours must be among the recorded sites.
-    assert!(
-        seen.iter()
-            .any(|(file, l)| file.ends_with("bad_input.rs") && *l == line),
-        "no panic located at bad_input.rs:{line}; saw {seen:?}"
-    );
+    let line = next_line();
+    let (_, site) = panic_of(|| drop(env::set("", "v")));
+    assert_eq!(site, line);
 }
 
 #[test]
