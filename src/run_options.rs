@@ -46,8 +46,10 @@ impl RunOptions {
     pub(crate) fn limit_for(&self, case: Option<&'static str>) -> Option<Duration> {
         match case.or(self.timeout) {
             // `"off"` / `"0"` lift the default: no limit for this test.
-            Some(text) => crate::timeout::parse_limit(text)
-                .unwrap_or_else(|why| panic!("testrig: the test's `timeout` option: {why}")),
+            Some(text) => match crate::timeout::parse_limit(text) {
+                Ok(limit) => limit,
+                Err(why) => panic!("testrig: `timeout = \"{text}\"` {why}"),
+            },
             None => crate::timeout::default_limit(),
         }
     }

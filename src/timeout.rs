@@ -97,21 +97,24 @@ fn seconds(text: &str) -> Option<f64> {
 pub const SMALLEST_LIMIT: Duration = Duration::from_millis(1);
 
 /// A time limit written as text (`timeout = "..."`, `TESTRIG_TIMEOUT`, `TESTRIG_LOCK_TIMEOUT`):
-/// `Ok(None)` for no limit (`0`, any zero duration, or `off`), or why it is not a limit.
+/// `Ok(None)` for no limit (`0`, any zero duration, or `off`), or why it is not a limit, as the
+/// end of a sentence that starts with the text (``"`soon` " + why``).
 pub(crate) fn parse_limit(text: &str) -> Result<Option<Duration>, String> {
     if text.trim() == "off" {
         return Ok(None);
     }
     match seconds(text) {
-        None => Err(format!(
-            "`{text}` is not a duration; write it like `30s`, `500ms` or `2m` (a bare number is \
-             seconds), or `0` or `off` for no limit"
-        )),
+        None => Err(
+            "is not a duration; write it like `30s`, `500ms` or `2m` (a bare number is \
+                     seconds), or `0` or `off` for no limit"
+                .to_owned(),
+        ),
         Some(0.0) => Ok(None),
-        Some(s) if s < SMALLEST_LIMIT.as_secs_f64() => Err(format!(
-            "`{text}` is shorter than `1ms`, the smallest limit testrig honours; write `0` or \
-             `off` for no limit"
-        )),
+        Some(s) if s < SMALLEST_LIMIT.as_secs_f64() => Err(
+            "is shorter than `1ms`, the smallest limit testrig honours; write `0` or `off` for \
+             no limit"
+                .to_owned(),
+        ),
         Some(s) => Ok(Some(
             Duration::try_from_secs_f64(s).unwrap_or(Duration::MAX),
         )),
@@ -152,7 +155,7 @@ pub(crate) fn env_limit(var: &str) -> Result<EnvLimit, String> {
     match parse_limit(&text) {
         Ok(Some(limit)) => Ok(EnvLimit::After(limit)),
         Ok(None) => Ok(EnvLimit::Off),
-        Err(why) => Err(format!("testrig: {var}={why}")),
+        Err(why) => Err(format!("testrig: {var}=`{}` {why}", text.trim())),
     }
 }
 
