@@ -230,3 +230,36 @@ fn approx_compares_with_eq_in_both_orders_and_shows_the_tolerance() {
     );
     assert_eq!(format!("{:?}", approx([f64::INFINITY])), "approx([inf])");
 }
+
+proptest::proptest! {
+    /// Element by element, a sequence compares as its numbers do under pytest's rule, and the
+    /// report names exactly the elements outside their tolerance.
+    #[test]
+    fn sequences_follow_the_rule_element_by_element(
+        pairs in proptest::collection::vec((-1e6..1e6_f64, -1e-3..1e-3_f64), 0..20),
+        rel in 0.0..1e-3_f64,
+    ) {
+        let tol = Tolerance::DEFAULT.rel(rel);
+        let expected: Vec<f64> = pairs.iter().map(|p| p.0).collect();
+        let actual: Vec<f64> = pairs.iter().map(|p| p.0 + p.1).collect();
+        let off: Vec<usize> = actual
+            .iter()
+            .zip(&expected)
+            .enumerate()
+            .filter(|(_, (a, e))| (*a - *e).abs() > (rel * e.abs()).max(1e-12))
+            .map(|(i, _)| i)
+            .collect();
+        match compare(&actual, &expected, &tol) {
+            Ok(()) => proptest::prop_assert!(off.is_empty(), "{off:?}"),
+            Err(d) => {
+                let named: Vec<usize> = d
+                    .to_string()
+                    .lines()
+                    .map(|l| l[1..l.find(']').unwrap()].parse().unwrap())
+                    .collect();
+                proptest::prop_assert_eq!(&named, &off);
+            }
+        }
+        proptest::prop_assert_eq!(approx(expected).rel(rel) == actual, off.is_empty());
+    }
+}
