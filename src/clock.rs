@@ -24,6 +24,17 @@
 //!   exactly `d`. Instants never go backwards: `set` to an earlier time moves `SystemTime`
 //!   back and leaves `Instant` where it is, as a wall-clock correction would.
 //!
+//! # At the ends of time
+//!
+//! Nothing here panics inside std. Where std's `Instant + Duration` would panic, testrig's
+//! panics at the caller's line, naming the value, the limit of the platform and the
+//! `checked_*` method to use instead. [`ClockGuard::advance`], [`ClockGuard::set`] and
+//! [`sleep`] on a frozen clock refuse to move past the latest time the platform represents,
+//! with the same kind of message, and leave the clock as it was. A running clock
+//! ([`travel`]) adds real time to every read, so it needs 100 years of room: `travel` to a
+//! time closer to the end panics (freeze the clock there instead). `Instant - Instant`,
+//! `duration_since` and `elapsed` saturate at zero, as std's do.
+//!
 //! # Who sees the fake clock
 //!
 //! The clock is one piece of process-wide state, like an env var: every thread sees the fake
@@ -120,6 +131,11 @@ pub fn freeze() -> ClockGuard {
 /// let now = SystemTime::now();
 /// assert!(now > start && now < start + Duration::from_secs(60));
 /// ```
+///
+/// # Panics
+///
+/// At the caller's line, when `t` leaves the clock less than 100 years of room to run before
+/// the latest time the platform represents; [`freeze_at`] takes any time.
 #[track_caller]
 pub fn travel(t: impl Into<std::time::SystemTime>) -> ClockGuard {
     take(t.into(), true)
@@ -130,6 +146,11 @@ fn take(system: std::time::SystemTime, running: bool) -> ClockGuard {
     let change = Change::compute(Key::Clock, &ClockSlot, move |visible: &Value| {
         // Instants continue from the clock visible now, so they never jump backwards.
         let instant = fake::from_value(visible).map_or_else(StdInstant::now, |f| f.now().1);
+        if running {
+            // The core panics with this at the caller's line, having changed nothing.
+            fits(system, instant, StdDuration::ZERO, true)
+                .map_err(|why| std::io::Error::new(std::io::ErrorKind::InvalidInput, why))?;
+        }
         Ok(fake::to_value(Fake {
             system,
             instant,
@@ -139,6 +160,51 @@ fn take(system: std::time::SystemTime, running: bool) -> ClockGuard {
     ClockGuard {
         core: core::patch_one(change),
     }
+}
+
+/// How long a running clock ([`travel`]) must be able to run from the time it shows: its
+/// reads add the real time elapsed, which must stay representable.
+const ROOM_TO_RUN: StdDuration = StdDuration::from_secs(100 * 365 * 86_400);
+
+/// Whether a clock showing `system` / `instant` can move forward by `d` (and, when `running`,
+/// then run for [`ROOM_TO_RUN`]); else why not, naming the value and the limit.
+fn fits(
+    system: std::time::SystemTime,
+    instant: StdInstant,
+    d: StdDuration,
+    running: bool,
+) -> Result<(), String> {
+    let need = if running {
+        d.checked_add(ROOM_TO_RUN).unwrap_or(StdDuration::MAX)
+    } else {
+        d
+    };
+    let (ty, shown, room, limit) = if system.checked_add(need).is_none() {
+        let room = types::room(|x| system.checked_add(x).is_some());
+        let limit = system.checked_add(room).map(|t| format!("{t:?}"));
+        ("SystemTime", format!("{system:?}"), room, limit)
+    } else if instant.checked_add(need).is_none() {
+        let room = types::room(|x| instant.checked_add(x).is_some());
+        let limit = instant.checked_add(room).map(|t| format!("{t:?}"));
+        ("Instant", format!("{instant:?}"), room, limit)
+    } else {
+        return Ok(());
+    };
+    let what = match (running, d.is_zero()) {
+        (false, _) => format!("it cannot move {d:?} forward."),
+        (true, true) => "a running clock (`travel`) needs 100 years of room to run; freeze it \
+                         (`clock::freeze_at`) to go closer to the end of time."
+            .to_owned(),
+        (true, false) => format!(
+            "it cannot move {d:?} forward and then run: a running clock (`travel`) needs 100 \
+             years of room to run; freeze it (`clock::freeze_at`) to go closer to the end of time."
+        ),
+    };
+    Err(format!(
+        "the clock shows {shown}, and the latest {ty} on this platform is {}, {room:?} \
+         later: {what}",
+        limit.unwrap_or_default()
+    ))
 }
 
 impl ClockGuard {
@@ -154,10 +220,16 @@ impl ClockGuard {
     ///
     /// # Panics
     ///
-    /// When the guard was already restored because its test ended.
+    /// When the guard was already restored because its test ended, and when the clock would
+    /// pass the latest time the platform represents (`advance(Duration::MAX)`); the message
+    /// names the time shown and that limit, and the clock is left as it was.
     #[track_caller]
     pub fn advance(&self, d: StdDuration) {
-        self.update(|f| f.advanced(d));
+        self.update("advance", |f| {
+            let (system, instant) = f.now();
+            fits(system, instant, d, !f.frozen())?;
+            Ok(f.advanced(d))
+        });
     }
 
     /// Sets this guard's clock to `t`. `Instant` moves forward by the same amount when `t` is
@@ -172,11 +244,24 @@ impl ClockGuard {
     ///
     /// # Panics
     ///
-    /// When the guard was already restored because its test ended.
+    /// When the guard was already restored because its test ended, and when `Instant`, moving
+    /// forward with the clock, would pass the latest instant the platform represents (or a
+    /// running clock would have no room to run); the clock is left as it was then.
     #[track_caller]
     pub fn set(&self, t: impl Into<std::time::SystemTime>) {
         let t = t.into();
-        self.update(|f| f.set_to(t));
+        self.update("set", |f| {
+            let (system, instant) = f.now();
+            let forward = t.duration_since(system).unwrap_or(StdDuration::ZERO);
+            // `t` itself is a valid time: only its distance from the shown time must fit.
+            fits(
+                t.checked_sub(forward).unwrap_or(t),
+                instant,
+                forward,
+                !f.frozen(),
+            )?;
+            Ok(f.set_to(t))
+        });
     }
 
     /// The time this guard's clock shows (also when a newer guard hides it).
@@ -209,13 +294,25 @@ impl ClockGuard {
             .unwrap_or_else(|| restored())
     }
 
+    /// Replaces this guard's clock by `f`'s, or, when `f` says why it cannot move, leaves it
+    /// and panics with that reason (outside the core's lock).
     #[track_caller]
-    fn update(&self, f: impl FnOnce(&Fake) -> Fake) {
+    fn update(&self, what: &str, f: impl FnOnce(&Fake) -> Result<Fake, String>) {
+        let mut problem = None;
         let updated = self.core.update(&Key::Clock, |v| {
-            fake::to_value(f(&fake::from_value(v).expect("a clock layer holds a clock")))
+            match f(&fake::from_value(v).expect("a clock layer holds a clock")) {
+                Ok(moved) => fake::to_value(moved),
+                Err(why) => {
+                    problem = Some(why);
+                    v.clone()
+                }
+            }
         });
         if updated.is_none() {
             restored();
+        }
+        if let Some(why) = problem {
+            panic!("testrig::clock: cannot {what} the clock: {why}");
         }
     }
 }
@@ -243,6 +340,12 @@ fn restored() -> ! {
 /// clock::sleep(Duration::from_secs(3600)); // returns at once
 /// assert_eq!(start.elapsed(), Duration::from_secs(3600));
 /// ```
+///
+/// # Panics
+///
+/// At the caller's line, when the frozen clock would pass the latest time the platform
+/// represents (`sleep(Duration::MAX)` on a frozen clock); the clock is left as it was.
+#[track_caller]
 pub fn sleep(d: StdDuration) {
     if !advance_if_frozen(d) {
         std::thread::sleep(d);
@@ -250,13 +353,26 @@ pub fn sleep(d: StdDuration) {
 }
 
 /// Advances the visible clock by `d` if it is frozen; `false` when it is real or running.
+#[track_caller]
 fn advance_if_frozen(d: StdDuration) -> bool {
-    fake::fake_now().is_some()
-        && core::update_top(&Key::Clock, |v| {
-            fake::from_value(v)
-                .filter(Fake::frozen)
-                .map(|f| fake::to_value(f.advanced(d)))
-        })
+    if fake::fake_now().is_none() {
+        return false;
+    }
+    let mut problem = None;
+    let advanced = core::update_top(&Key::Clock, |v| {
+        let f = fake::from_value(v).filter(Fake::frozen)?;
+        match fits(f.system, f.instant, d, false) {
+            Ok(()) => Some(fake::to_value(f.advanced(d))),
+            Err(why) => {
+                problem = Some(why);
+                None
+            }
+        }
+    });
+    if let Some(why) = problem {
+        panic!("testrig::clock: cannot sleep {d:?} on the frozen clock: {why}");
+    }
+    advanced
 }
 
 /// The async [`sleep`]: while the clock is frozen, advances it by `d` and returns at once;
@@ -274,6 +390,10 @@ fn advance_if_frozen(d: StdDuration) -> bool {
 /// assert_eq!(start.elapsed(), Duration::from_secs(600));
 /// # }
 /// ```
+///
+/// # Panics
+///
+/// As [`sleep`], when the frozen clock would pass the latest time the platform represents.
 #[cfg(feature = "tokio")]
 pub async fn sleep_async(d: StdDuration) {
     if !advance_if_frozen(d) {

@@ -40,7 +40,16 @@ impl Slot for CwdSlot {
         let Value::Path(path) = value else {
             unreachable!("cwd slot given a value that is not a path")
         };
-        std::env::set_current_dir(path)
+        // std's error names no path; the message must say where it could not go.
+        std::env::set_current_dir(path).map_err(|err| {
+            let place = if path.as_os_str().is_empty() {
+                // `read` found no current directory: it was deleted under the process.
+                "the directory that was current before (it was deleted meanwhile)".to_owned()
+            } else {
+                format!("`{}`", path.display())
+            };
+            std::io::Error::new(err.kind(), format!("cannot change to {place}: {err}"))
+        })
     }
 }
 
@@ -60,8 +69,8 @@ impl Slot for CwdSlot {
 ///
 /// # Panics
 ///
-/// At the caller's line, when the directory does not exist or cannot be entered; nothing is
-/// changed then.
+/// At the caller's line, when the directory does not exist or cannot be entered, naming it;
+/// nothing is changed then.
 #[track_caller]
 pub fn chdir(path: impl AsRef<Path>) -> CwdGuard {
     let path = path.as_ref();
@@ -104,24 +113,58 @@ pub fn in_dir<R>(path: impl AsRef<Path>, f: impl FnOnce() -> R) -> R {
 #[cfg(feature = "tempfile")]
 #[derive(Debug)]
 pub struct TempDir {
-    inner: tempfile::TempDir,
+    /// `None` once kept.
+    inner: Option<tempfile::TempDir>,
 }
 
 #[cfg(feature = "tempfile")]
 impl TempDir {
     /// The directory's path.
     pub fn path(&self) -> &Path {
-        self.inner.path()
+        self.inner
+            .as_ref()
+            .map_or(Path::new(""), tempfile::TempDir::path)
     }
 
     /// `self.path().join(child)`.
     pub fn join(&self, child: impl AsRef<Path>) -> PathBuf {
-        self.inner.path().join(child)
+        self.path().join(child)
     }
 
     /// Keeps the directory on disk (to look at after a failure) and returns its path.
-    pub fn keep(self) -> PathBuf {
-        self.inner.keep()
+    pub fn keep(mut self) -> PathBuf {
+        self.inner
+            .take()
+            .map_or_else(PathBuf::new, tempfile::TempDir::keep)
+    }
+}
+
+/// Deletes the directory. A deletion that fails is reported on stderr with the path (tempfile
+/// alone would leave the directory behind without a word); one that the test already did
+/// itself is fine.
+#[cfg(feature = "tempfile")]
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let Some(inner) = self.inner.take() else {
+            return;
+        };
+        let path = inner.path().to_owned();
+        if let Err(err) = inner.close()
+            && err.kind() != std::io::ErrorKind::NotFound
+        {
+            use std::io::Write as _;
+            // tempfile's error ends with the path, which the message names already.
+            let cause = err.to_string();
+            let cause = cause
+                .strip_suffix(&format!(" at path {path:?}"))
+                .unwrap_or(&cause);
+            // Past libtest's capture: a directory left behind matters after a passing test too.
+            let _ = writeln!(
+                std::io::stderr().lock(),
+                "testrig::fs::tmp_dir: could not delete the temporary directory `{}`: {cause}",
+                path.display(),
+            );
+        }
     }
 }
 
@@ -130,14 +173,14 @@ impl std::ops::Deref for TempDir {
     type Target = Path;
 
     fn deref(&self) -> &Path {
-        self.inner.path()
+        self.path()
     }
 }
 
 #[cfg(feature = "tempfile")]
 impl AsRef<Path> for TempDir {
     fn as_ref(&self) -> &Path {
-        self.inner.path()
+        self.path()
     }
 }
 
@@ -153,9 +196,14 @@ pub fn tmp_dir() -> TempDir {
         Some(ctx) => format!("testrig-{}-", sanitize(ctx.name())),
         None => "testrig-".to_owned(),
     };
-    match tempfile::Builder::new().prefix(&prefix).tempdir() {
-        Ok(inner) => TempDir { inner },
-        Err(err) => panic!("testrig::fs::tmp_dir: could not create a temporary directory: {err}"),
+    let base = std::env::temp_dir();
+    match tempfile::Builder::new().prefix(&prefix).tempdir_in(&base) {
+        Ok(inner) => TempDir { inner: Some(inner) },
+        Err(err) => panic!(
+            "testrig::fs::tmp_dir: could not create a temporary directory in `{}`: {err}. Set \
+             TMPDIR to a writable directory.",
+            base.display()
+        ),
     }
 }
 

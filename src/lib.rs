@@ -53,6 +53,22 @@
 //! `fixture` and `fixture_use` but not `test`, which would clash with the built-in `#[test]`:
 //! write `#[testrig::test]`.
 //!
+//! # Floats
+//!
+//! [`assert_approx!`] is pytest's `approx`: floats compared within a tolerance (rel 1e-6,
+//! abs 1e-12 unless told), alone or inside tuples, arrays, `Vec`s, `Option`s and maps, and a
+//! failure that names each element that is off (`.1`, `[3]`, `["key"]`) and by how much. See
+//! [`mod@approx`].
+//!
+//! ```
+//! use std::f64::consts::{FRAC_PI_4, SQRT_2};
+//! use testrig::prelude::*;
+//!
+//! let (x, y) = (1.0_f64, 1.0_f64);
+//! assert_approx!((x.hypot(y), y.atan2(x)), (SQRT_2, FRAC_PI_4));
+//! assert!(approx([0.3, 0.6]) == [0.1 + 0.2, 0.2 + 0.4]);
+//! ```
+//!
 //! # Guards
 //!
 //! Every patch returns a guard. While it lives, its key (an env var, the current directory,
@@ -60,8 +76,8 @@
 //! other keys run in parallel, and one test may nest guards on a key. When a guard drops, the
 //! key shows the newest guard still live, or the value from before the first one.
 //!
-//! A wait that lasts longer than 60 seconds (`TESTRIG_LOCK_TIMEOUT`, in seconds, changes it)
-//! panics with the key, the test holding it and the line that created the holding guard; a
+//! A wait that lasts longer than 60 seconds (`TESTRIG_LOCK_TIMEOUT=2m` changes it, `0` or `off`
+//! lifts it; the grammar is `TESTRIG_TIMEOUT`'s) panics with the key, the test holding it and the line that created the holding guard; a
 //! cycle of tests waiting for each other panics at once. A deadlock is an error message, never
 //! a hung CI run.
 //!
@@ -69,6 +85,7 @@
 //! test on its own thread, so that is the test; code that hops threads (a tokio multi-thread
 //! runtime, spawned workers) carries the test along with [`context::TestContext`].
 
+pub mod approx;
 pub mod clock;
 pub mod context;
 mod core;
@@ -177,6 +194,8 @@ pub use testrig_macros::{fixture, fixture_use, test};
 /// `use testrig::prelude::*;` brings the guard modules and types, the macros and the
 /// built-in fixtures.
 pub mod prelude {
+    pub use crate::approx::approx;
+    pub use crate::assert_approx;
     pub use crate::context::TestContext;
     #[cfg(feature = "tempfile")]
     pub use crate::fs::TempDir;

@@ -34,8 +34,9 @@ pub struct SerialGuard {
 /// process or in any other process started from the same target directory. One test may take
 /// the same key again (nested) without waiting for itself.
 ///
-/// A wait longer than the lock timeout (`TESTRIG_LOCK_TIMEOUT`, 60 s by default) panics naming
-/// the key; for a holder in another process, the message names its pid and test.
+/// A wait longer than the lock timeout (`TESTRIG_LOCK_TIMEOUT`: `30s`, `2m`, `0` for no limit;
+/// 60 s by default) panics naming the key; for a holder in another process, the message names
+/// its pid and test.
 ///
 /// ```
 /// let outer = testrig::lock::serial("ports");

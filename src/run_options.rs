@@ -21,7 +21,8 @@ use crate::outcome::{TIMEOUT_IS_NO_PANIC, describe_context, human};
 pub struct RunOptions {
     /// Run in a child process of its own (`isolated`).
     pub isolated: bool,
-    /// Time limit as written (`timeout = "5s"`); `TESTRIG_TIMEOUT` when absent.
+    /// Time limit as written (`timeout = "5s"`, `"off"` for none); `TESTRIG_TIMEOUT` when
+    /// absent.
     pub timeout: Option<&'static str>,
     /// Serial keys (`serial = "db"`), taken in this order.
     pub serial: &'static [&'static str],
@@ -44,12 +45,11 @@ impl RunOptions {
     #[track_caller]
     pub(crate) fn limit_for(&self, case: Option<&'static str>) -> Option<Duration> {
         match case.or(self.timeout) {
-            Some(text) => Some(crate::timeout::parse_duration(text).unwrap_or_else(|| {
-                panic!(
-                    "testrig: `timeout = \"{text}\"` is not a duration; write it like `\"30s\"`, \
-                     `\"500ms\"` or `\"2m\"`"
-                )
-            })),
+            // `"off"` / `"0"` lift the default: no limit for this test.
+            Some(text) => match crate::timeout::parse_limit(text) {
+                Ok(limit) => limit,
+                Err(why) => panic!("testrig: `timeout = \"{text}\"` {why}"),
+            },
             None => crate::timeout::default_limit(),
         }
     }

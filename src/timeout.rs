@@ -19,10 +19,21 @@
 //! On a test, write `#[testrig::test(timeout = "5s")]`, or `#[case(..., timeout = "1s")]` for
 //! one case; the limit then covers the fixtures' set-up and teardown too.
 //!
-//! `TESTRIG_TIMEOUT` (`30s`, `500ms`, `2m`, a bare number of seconds; `0` or `off` for none)
-//! sets a default for every `#[testrig::test]` and `#[fixture_use]` test without a limit of
-//! its own, for [`run_with_default_timeout`], [`with_default_timeout`] and isolated tests. Under isolation ([`crate::isolate`]) the parent enforces the limit and kills the
-//! child process, which is the only way to stop a body that never returns.
+//! `TESTRIG_TIMEOUT` (`30s`, `500ms`, `2m`, a bare number of seconds) sets a default for every
+//! `#[testrig::test]` and `#[fixture_use]` test without a limit of its own, for
+//! [`run_with_default_timeout`], [`with_default_timeout`] and isolated tests. Under isolation
+//! ([`crate::isolate`]) the parent enforces the limit and kills the child process, which is the
+//! only way to stop a body that never returns.
+//!
+//! One grammar and one meaning everywhere (`timeout = "..."`, `TESTRIG_TIMEOUT` and the lock
+//! timeout `TESTRIG_LOCK_TIMEOUT`):
+//! - `0` (or any zero duration) and `off` mean no limit; on a test, `timeout = "off"` lifts
+//!   the `TESTRIG_TIMEOUT` default for that test, as pytest-timeout's `timeout(0)` does.
+//! - The smallest limit is [`SMALLEST_LIMIT`] (1 ms); a shorter one is a compile error on a
+//!   test and an error naming the variable in the environment.
+//! - A variable that is empty or not a duration (`abc`, `-1`, `1e3`) is an error naming it,
+//!   never a silent default.
+//! - A limit too long to count (`"3000000000000000h"`) never fires.
 
 use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
@@ -36,7 +47,8 @@ use crate::context::TestContext;
 use crate::outcome::{describe_test, human, test_name};
 
 /// Reads a duration as `TESTRIG_TIMEOUT` and the `timeout = "..."` attribute option take it:
-/// a number with an optional unit `ms`, `s` (the default), `m` or `h`; fractions allowed.
+/// a number with an optional unit `ms`, `s` (the default), `m` or `h`; fractions allowed. A
+/// duration too long for [`Duration`] (hundreds of billions of years) is [`Duration::MAX`].
 ///
 /// ```
 /// use std::time::Duration;
@@ -46,32 +58,112 @@ use crate::outcome::{describe_test, human, test_name};
 /// assert_eq!(parse_duration("250ms"), Some(Duration::from_millis(250)));
 /// assert_eq!(parse_duration("1.5m"), Some(Duration::from_secs(90)));
 /// assert_eq!(parse_duration("12"), Some(Duration::from_secs(12)));
+/// assert_eq!(parse_duration("6000000000000000h"), Some(Duration::MAX));
 /// assert_eq!(parse_duration("soon"), None);
 /// ```
+pub fn parse_duration(text: &str) -> Option<Duration> {
+    let seconds = seconds(text)?;
+    Some(Duration::try_from_secs_f64(seconds).unwrap_or(Duration::MAX))
+}
+
+/// The number of seconds `text` says, or `None` when it is not a duration: never negative,
+/// never NaN, `+inf` for a number too long for `f64`.
 // `macros/src/duration.rs` checks `timeout = "..."` with this grammar at compile time (a
 // proc-macro crate cannot call this one): change both together.
-pub fn parse_duration(text: &str) -> Option<Duration> {
+fn seconds(text: &str) -> Option<f64> {
     let text = text.trim();
     let split = text
         .find(|c: char| !(c.is_ascii_digit() || c == '.'))
         .unwrap_or(text.len());
     let (number, unit) = text.split_at(split);
     let number: f64 = number.parse().ok()?;
-    let seconds = match unit.trim() {
+    Some(match unit.trim() {
         "ms" => number / 1000.0,
         "" | "s" => number,
         "m" | "min" => number * 60.0,
         "h" => number * 3600.0,
         _ => return None,
-    };
-    Duration::try_from_secs_f64(seconds).ok()
+    })
 }
 
-/// The process-wide default limit from `TESTRIG_TIMEOUT`, or `None` when it is unset, empty,
-/// `0` or `off`.
+/// The smallest time limit testrig honours: a test with a limit runs on a thread of its own,
+/// and starting it takes longer than a shorter limit would allow. `timeout = "..."` below it
+/// is a compile error, and `TESTRIG_TIMEOUT` / `TESTRIG_LOCK_TIMEOUT` below it an error at
+/// run time.
 ///
-/// Panics when the variable holds something that is not a duration: a typo should not
-/// silently turn the limit off.
+/// ```
+/// assert_eq!(testrig::timeout::SMALLEST_LIMIT, std::time::Duration::from_millis(1));
+/// ```
+pub const SMALLEST_LIMIT: Duration = Duration::from_millis(1);
+
+/// A time limit written as text (`timeout = "..."`, `TESTRIG_TIMEOUT`, `TESTRIG_LOCK_TIMEOUT`):
+/// `Ok(None)` for no limit (`0`, any zero duration, or `off`), or why it is not a limit, as the
+/// end of a sentence that starts with the text (``"`soon` " + why``).
+pub(crate) fn parse_limit(text: &str) -> Result<Option<Duration>, String> {
+    if text.trim() == "off" {
+        return Ok(None);
+    }
+    match seconds(text) {
+        None => Err(
+            "is not a duration; write it like `30s`, `500ms` or `2m` (a bare number is \
+                     seconds), or `0` or `off` for no limit"
+                .to_owned(),
+        ),
+        Some(0.0) => Ok(None),
+        Some(s) if s < SMALLEST_LIMIT.as_secs_f64() => Err(
+            "is shorter than `1ms`, the smallest limit testrig honours; write `0` or `off` for \
+             no limit"
+                .to_owned(),
+        ),
+        Some(s) => Ok(Some(
+            Duration::try_from_secs_f64(s).unwrap_or(Duration::MAX),
+        )),
+    }
+}
+
+/// What a limit variable (`TESTRIG_TIMEOUT`, `TESTRIG_LOCK_TIMEOUT`) says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum EnvLimit {
+    /// The variable is not set: the caller's default applies.
+    Unset,
+    /// `0`, a zero duration or `off`: no limit.
+    Off,
+    /// A limit.
+    After(Duration),
+}
+
+/// Reads limit variable `var`; an error naming it when it is set to anything but a limit
+/// (empty included: a typo or an empty CI variable should not silently change the limit).
+pub(crate) fn env_limit(var: &str) -> Result<EnvLimit, String> {
+    let text = match std::env::var(var) {
+        Err(std::env::VarError::NotPresent) => return Ok(EnvLimit::Unset),
+        Err(std::env::VarError::NotUnicode(text)) => {
+            return Err(format!(
+                "testrig: {var}={} is not a duration (not even UTF-8); write it like `30s`, \
+                 `500ms` or `2m`, or `0` or `off` for no limit",
+                text.to_string_lossy()
+            ));
+        }
+        Ok(text) => text,
+    };
+    if text.trim().is_empty() {
+        return Err(format!(
+            "testrig: {var} is set but empty; write a duration like `30s`, `500ms` or `2m`, `0` \
+             or `off` for no limit, or unset it for the default"
+        ));
+    }
+    match parse_limit(&text) {
+        Ok(Some(limit)) => Ok(EnvLimit::After(limit)),
+        Ok(None) => Ok(EnvLimit::Off),
+        Err(why) => Err(format!("testrig: {var}=`{}` {why}", text.trim())),
+    }
+}
+
+/// The process-wide default limit from `TESTRIG_TIMEOUT`, or `None` when it is unset, `0`
+/// (or any zero duration) or `off`.
+///
+/// Panics when the variable holds something that is not a duration, is empty, or is shorter
+/// than [`SMALLEST_LIMIT`]: a typo should not silently turn the limit off.
 ///
 /// ```
 /// // With TESTRIG_TIMEOUT unset, tests have no default limit.
@@ -81,22 +173,11 @@ pub fn parse_duration(text: &str) -> Option<Duration> {
 /// ```
 #[track_caller]
 pub fn default_limit() -> Option<Duration> {
-    static LIMIT: OnceLock<Result<Option<Duration>, String>> = OnceLock::new();
-    let limit = LIMIT.get_or_init(|| {
-        let Ok(text) = std::env::var("TESTRIG_TIMEOUT") else {
-            return Ok(None);
-        };
-        match text.trim() {
-            "" | "0" | "off" => Ok(None),
-            t => parse_duration(t).map(Some).ok_or(text),
-        }
-    });
-    match limit {
-        Ok(limit) => *limit,
-        Err(text) => panic!(
-            "testrig: TESTRIG_TIMEOUT=`{text}` is not a duration; write it like `30s`, `500ms` \
-             or `2m`, or `off` for no limit"
-        ),
+    static LIMIT: OnceLock<Result<EnvLimit, String>> = OnceLock::new();
+    match LIMIT.get_or_init(|| env_limit("TESTRIG_TIMEOUT")) {
+        Ok(EnvLimit::After(limit)) => Some(*limit),
+        Ok(EnvLimit::Unset | EnvLimit::Off) => None,
+        Err(message) => panic!("{message}"),
     }
 }
 
@@ -299,7 +380,8 @@ impl Timer {
     fn start(limit: Duration) -> Timer {
         let shared = Arc::new((Mutex::new(TimerState::default()), Condvar::new()));
         let remote = Arc::clone(&shared);
-        let deadline = Instant::now() + limit;
+        // A limit past the end of `Instant` never fires.
+        let deadline = Instant::now().checked_add(limit);
         std::thread::Builder::new()
             .name("testrig-timeout".to_owned())
             .spawn(move || {
@@ -309,6 +391,10 @@ impl Timer {
                     if state.cancelled {
                         return;
                     }
+                    let Some(deadline) = deadline else {
+                        state = cv.wait(state).unwrap_or_else(PoisonError::into_inner);
+                        continue;
+                    };
                     let now = Instant::now();
                     if now >= deadline {
                         break;

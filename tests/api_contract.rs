@@ -69,10 +69,6 @@ fn polar(x: f64, y: f64) -> (f64, f64) {
     (x.hypot(y), y.atan2(x))
 }
 
-fn close(a: f64, b: f64) -> bool {
-    (a - b).abs() < 1e-9 || (a.is_infinite() && a == b)
-}
-
 #[testrig::test]
 #[case(0.0, 0.0, (0.0, 0.0), id = "origin")]
 #[case(1.0, 1.0, (SQRT_2, FRAC_PI_4), id = "first quadrant")]
@@ -80,12 +76,16 @@ fn close(a: f64, b: f64) -> bool {
 #[case(f64::NAN, 0.0, (f64::NAN, 0.0), id = "nan input", xfail = "NaN is not handled yet")]
 #[case(1e308, 1e308, (f64::INFINITY, FRAC_PI_4), ignore = "slow on CI")]
 fn polarify(x: f64, y: f64, expected: (f64, f64), tmp_dir: TempDir) {
-    let (r, theta) = polar(x, y);
-    assert!(
-        close(r, expected.0) && close(theta, expected.1),
-        "({r}, {theta})"
-    );
+    assert_approx!(polar(x, y), expected);
     assert!(tmp_dir.exists());
+}
+
+#[test]
+fn approximate_comparison_forms() {
+    assert_approx!(polar(1.0, 1.0), (SQRT_2, FRAC_PI_4)); // pytest.approx: rel 1e-6, abs 1e-12
+    let (measured, expected) = (vec![1.0004, 2.0], [1.0, 2.0]);
+    assert_approx!(measured, expected, rel = 1e-3);
+    assert!(approx(expected).rel(1e-3) == measured);
 }
 
 #[test]

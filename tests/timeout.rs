@@ -167,3 +167,81 @@ fn a_malformed_testrig_timeout_is_an_error_not_no_limit() {
         "{text}"
     );
 }
+
+// ---- limits at the edges: zero, `off`, below a millisecond, too long to count ----
+
+#[test]
+fn helper_sleeps_300ms_under_the_default() {
+    if common::in_helper() {
+        run_with_default_timeout(|| std::thread::sleep(Duration::from_millis(300)));
+        println!("slept under the default");
+    }
+}
+
+#[test]
+fn a_zero_or_off_testrig_timeout_is_no_limit() {
+    for value in ["0", "0ms", "off"] {
+        let (output, text) = common::run(
+            common::helper("helper_sleeps_300ms_under_the_default").env("TESTRIG_TIMEOUT", value),
+        );
+        assert!(output.status.success(), "{value}: {text}");
+        assert!(text.contains("slept under the default"), "{value}: {text}");
+    }
+}
+
+#[test]
+fn a_testrig_timeout_that_is_not_a_limit_is_an_error_naming_it() {
+    let cases = [
+        ("", "TESTRIG_TIMEOUT is set but empty"),
+        ("-1", "TESTRIG_TIMEOUT=`-1` is not a duration"),
+        ("1e3", "TESTRIG_TIMEOUT=`1e3` is not a duration"),
+        (
+            "0.0000000001s",
+            "TESTRIG_TIMEOUT=`0.0000000001s` is shorter than `1ms`, the smallest limit",
+        ),
+    ];
+    for (value, expected) in cases {
+        let (output, text) = common::run(
+            common::helper("helper_sleeps_300ms_under_the_default").env("TESTRIG_TIMEOUT", value),
+        );
+        assert!(!output.status.success(), "{value:?} was accepted: {text}");
+        assert!(text.contains(expected), "{value:?}: {text}");
+    }
+}
+
+#[testrig::test(timeout = "off")]
+fn helper_off_on_the_test_lifts_the_default() {
+    if common::in_helper() {
+        std::thread::sleep(Duration::from_millis(300));
+        println!("ran past the default");
+    }
+}
+
+#[test]
+fn timeout_off_on_a_test_lifts_testrig_timeout_for_it() {
+    let (output, text) = common::run(
+        common::helper("helper_off_on_the_test_lifts_the_default").env("TESTRIG_TIMEOUT", "50ms"),
+    );
+    assert!(output.status.success(), "{text}");
+    assert!(text.contains("ran past the default"), "{text}");
+}
+
+#[testrig::test(timeout = "3000000000000000h")]
+fn a_sync_limit_too_long_to_count_never_fires() {
+    std::thread::sleep(Duration::from_millis(1));
+}
+
+// Used to panic inside std: `overflow when adding duration to instant`.
+#[cfg(feature = "tokio")]
+#[testrig::test(timeout = "3000000000000000h")]
+#[tokio::test]
+async fn an_async_limit_too_long_to_count_never_fires() {
+    tokio::time::sleep(Duration::from_millis(1)).await;
+}
+
+#[cfg(feature = "tokio")]
+#[tokio::test]
+async fn with_timeout_of_duration_max_never_fires() {
+    let v = testrig::timeout::with_timeout(Duration::MAX, async { 3 }).await;
+    assert_eq!(v, 3);
+}

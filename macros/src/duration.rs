@@ -1,9 +1,11 @@
 //! The duration grammar of `timeout = "..."`, checked at compile time. It must accept exactly
-//! what the runtime's `testrig::timeout::parse_duration` accepts (that function reads the
-//! text again when the test runs, and `TESTRIG_TIMEOUT` too).
+//! what the runtime's `testrig::timeout::parse_limit` accepts (that function reads the text
+//! again when the test runs, and `TESTRIG_TIMEOUT` / `TESTRIG_LOCK_TIMEOUT` too): a number with
+//! an optional unit, `0` or `off` for no limit, nothing below 1 ms.
 
 /// The length in seconds of a duration written like `"30s"`, `"500ms"`, `"2m"`, `"1.5h"` or
-/// `"12"` (seconds), or `None` when `text` is not one.
+/// `"12"` (seconds), or `None` when `text` is not one; `+inf` for a number too long for `f64`
+/// (the runtime reads such a limit as one that never fires).
 pub(crate) fn seconds(text: &str) -> Option<f64> {
     let text = text.trim();
     let split = text
@@ -18,19 +20,27 @@ pub(crate) fn seconds(text: &str) -> Option<f64> {
         "h" => number * 3600.0,
         _ => return None,
     };
-    std::time::Duration::try_from_secs_f64(seconds).ok()?;
     Some(seconds)
 }
 
+/// The smallest limit the runtime honours (`testrig::timeout::SMALLEST_LIMIT`), in seconds.
+const SMALLEST_LIMIT: f64 = 0.001;
+
 /// Why `text` cannot be a test's time limit, as an error message, or `None` when it can.
 pub(crate) fn problem(text: &str) -> Option<String> {
+    if text.trim() == "off" {
+        return None;
+    }
     match seconds(text) {
         None => Some(format!(
-            "`\"{text}\"` is not a duration; write it like `\"30s\"`, `\"500ms\"` or `\"2m\"`"
+            "`\"{text}\"` is not a duration; write it like `\"30s\"`, `\"500ms\"` or `\"2m\"`, or \
+             `\"off\"` for no limit"
         )),
-        Some(0.0) => Some(
-            "a time limit of zero fails every run; give a real limit such as `\"5s\"`".to_owned(),
-        ),
+        Some(s) if s > 0.0 && s < SMALLEST_LIMIT => Some(format!(
+            "`\"{text}\"` is shorter than the smallest time limit, `\"1ms\"`: a test with a limit \
+             runs on a thread of its own, which takes longer to start; write `\"1ms\"` or more, \
+             or `\"off\"` for no limit"
+        )),
         Some(_) => None,
     }
 }
@@ -59,9 +69,20 @@ mod tests {
     }
 
     #[test]
-    fn zero_is_refused() {
-        assert!(problem("0s").unwrap().contains("zero"));
-        assert!(problem("0.0ms").unwrap().contains("zero"));
+    fn zero_and_off_are_no_limit_and_huge_limits_are_accepted() {
+        assert_eq!(problem("0s"), None);
+        assert_eq!(problem("0"), None);
+        assert_eq!(problem("off"), None);
+        assert_eq!(problem("3000000000000000h"), None);
+        assert_eq!(seconds(&"9".repeat(400)), Some(f64::INFINITY));
+    }
+
+    #[test]
+    fn below_one_millisecond_is_refused() {
+        for text in ["0.0000000001s", "0.5ms", "0.0009"] {
+            assert!(problem(text).unwrap().contains("`\"1ms\"`"), "{text}");
+        }
         assert_eq!(problem("1ms"), None);
+        assert_eq!(problem("0.001"), None);
     }
 }

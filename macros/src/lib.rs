@@ -92,7 +92,8 @@ pub fn fixture(args: TokenStream, item: TokenStream) -> TokenStream {
 ///   place. Session fixtures are built again in the child. Costs a process start per test.
 /// * `#[testrig::test(timeout = "5s")]` (`"500ms"`, `"2m"`, `"1.5h"`) fails the test when
 ///   set-up, body and teardown together take longer, naming the test, its case and the time
-///   taken; `TESTRIG_TIMEOUT` gives every testrig test a default. A sync test past its limit
+///   taken; `TESTRIG_TIMEOUT` gives every testrig test a default, which `timeout = "off"` (or
+///   `"0"`) lifts for one test. The smallest limit is `"1ms"`. A sync test past its limit
 ///   keeps running on a detached thread (a thread cannot be killed; with `isolated` the child
 ///   process is killed instead); an async test's future is dropped, so its fixtures are torn
 ///   down. A case may set its own limit: `#[case(..., timeout = "1s")]`.

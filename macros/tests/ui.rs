@@ -10,6 +10,7 @@ fn ui() {
     t.compile_fail("../tests/ui/test/*.rs");
     t.compile_fail("../tests/ui/module/*.rs");
     t.compile_fail("../tests/ui/scope/*.rs");
+    t.compile_fail("../tests/ui/approx/*.rs");
     // With the feature, testrig brings a runtime and the same test compiles.
     #[cfg(not(feature = "tokio"))]
     t.compile_fail("../tests/ui/test_without_tokio/*.rs");

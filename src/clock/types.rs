@@ -139,29 +139,54 @@ impl fmt::Debug for Instant {
     }
 }
 
+/// `+` and `-` panic like std's when the result does not fit, but at the caller's line and
+/// naming the value and the limit; `checked_add` / `checked_sub` return `None` instead.
+///
+/// ```should_panic
+/// # use std::time::Duration;
+/// let _ = testrig::clock::Instant::now() + Duration::MAX; // names the latest Instant
+/// ```
 impl Add<Duration> for Instant {
     type Output = Instant;
+    #[track_caller]
     fn add(self, d: Duration) -> Instant {
-        Instant(self.0 + d)
+        match self.0.checked_add(d) {
+            Some(t) => Instant(t),
+            None => out_of_range("Instant", &self.0, Step::Add(d), |d| {
+                self.0
+                    .checked_add(d)
+                    .map(|t| Box::new(t) as Box<dyn fmt::Debug>)
+            }),
+        }
     }
 }
 
 impl AddAssign<Duration> for Instant {
+    #[track_caller]
     fn add_assign(&mut self, d: Duration) {
-        self.0 += d;
+        *self = *self + d;
     }
 }
 
 impl Sub<Duration> for Instant {
     type Output = Instant;
+    #[track_caller]
     fn sub(self, d: Duration) -> Instant {
-        Instant(self.0 - d)
+        match self.0.checked_sub(d) {
+            Some(t) => Instant(t),
+            None => out_of_range("Instant", &self.0, Step::Sub(d), |d| {
+                self.0
+                    .checked_sub(d)
+                    .map(|t| Box::new(t) as Box<dyn fmt::Debug>)
+            }),
+        }
     }
 }
 
 impl SubAssign<Duration> for Instant {
+    #[track_caller]
     fn sub_assign(&mut self, d: Duration) {
-        self.0 -= d;
+        *self = *self - d;
     }
 }
 
@@ -318,28 +343,104 @@ impl fmt::Debug for SystemTime {
     }
 }
 
+/// `+` and `-` panic like std's when the result does not fit, but at the caller's line and
+/// naming the value and the limit; `checked_add` / `checked_sub` return `None` instead.
+///
+/// ```should_panic
+/// # use std::time::Duration;
+/// let _ = testrig::clock::UNIX_EPOCH + Duration::MAX; // names the latest SystemTime
+/// ```
 impl Add<Duration> for SystemTime {
     type Output = SystemTime;
+    #[track_caller]
     fn add(self, d: Duration) -> SystemTime {
-        SystemTime(self.0 + d)
+        match self.0.checked_add(d) {
+            Some(t) => SystemTime(t),
+            None => out_of_range("SystemTime", &self.0, Step::Add(d), |d| {
+                self.0
+                    .checked_add(d)
+                    .map(|t| Box::new(t) as Box<dyn fmt::Debug>)
+            }),
+        }
     }
 }
 
 impl AddAssign<Duration> for SystemTime {
+    #[track_caller]
     fn add_assign(&mut self, d: Duration) {
-        self.0 += d;
+        *self = *self + d;
     }
 }
 
 impl Sub<Duration> for SystemTime {
     type Output = SystemTime;
+    #[track_caller]
     fn sub(self, d: Duration) -> SystemTime {
-        SystemTime(self.0 - d)
+        match self.0.checked_sub(d) {
+            Some(t) => SystemTime(t),
+            None => out_of_range("SystemTime", &self.0, Step::Sub(d), |d| {
+                self.0
+                    .checked_sub(d)
+                    .map(|t| Box::new(t) as Box<dyn fmt::Debug>)
+            }),
+        }
     }
 }
 
 impl SubAssign<Duration> for SystemTime {
+    #[track_caller]
     fn sub_assign(&mut self, d: Duration) {
-        self.0 -= d;
+        *self = *self - d;
     }
+}
+
+/// A move of a time by a duration, for messages.
+#[derive(Clone, Copy)]
+pub(super) enum Step {
+    Add(Duration),
+    Sub(Duration),
+}
+
+/// The longest duration for which `fits` holds; `fits` holds up to some limit and not past
+/// it, as `checked_add` does. Only failure messages call it.
+pub(super) fn room(fits: impl Fn(Duration) -> bool) -> Duration {
+    fn from_nanos(n: u128) -> Duration {
+        let secs = u64::try_from(n / 1_000_000_000).unwrap_or(u64::MAX);
+        // The remainder is below 10^9, which fits.
+        Duration::new(secs, (n % 1_000_000_000) as u32)
+    }
+    if fits(Duration::MAX) {
+        return Duration::MAX;
+    }
+    let (mut fits_up_to, mut fails_at) = (0u128, Duration::MAX.as_nanos());
+    while fails_at - fits_up_to > 1 {
+        let mid = fits_up_to + (fails_at - fits_up_to) / 2;
+        if fits(from_nanos(mid)) {
+            fits_up_to = mid;
+        } else {
+            fails_at = mid;
+        }
+    }
+    from_nanos(fits_up_to)
+}
+
+/// Panics, at the caller's line, because `value` moved by `step` leaves the range of `ty`;
+/// `moved` is `value` moved by a duration, `None` where that does not fit.
+#[track_caller]
+pub(super) fn out_of_range(
+    ty: &str,
+    value: &dyn fmt::Debug,
+    step: Step,
+    moved: impl Fn(Duration) -> Option<Box<dyn fmt::Debug>>,
+) -> ! {
+    let room = room(|d| moved(d).is_some());
+    let limit = moved(room).map_or_else(String::new, |t| format!("{t:?}"));
+    let (d, sign, end, later, method) = match step {
+        Step::Add(d) => (d, '+', "latest", "later", "checked_add"),
+        Step::Sub(d) => (d, '-', "earliest", "earlier", "checked_sub"),
+    };
+    panic!(
+        "testrig::clock: {value:?} {sign} {d:?} is out of range for {ty}: the {end} {ty} on this \
+         platform is {limit} ({room:?} {later}). Use `{method}` where the result may not fit."
+    )
 }

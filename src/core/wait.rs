@@ -14,13 +14,14 @@ pub(super) fn wait_for_keys(
     slots: &[usize],
     site: &'static Location<'static>,
 ) -> MutexGuard<'static, State> {
-    let mut deadline = None;
+    // When this owner started waiting, and for how long it may.
+    let mut waiting: Option<(Instant, Duration)> = None;
     loop {
         let Some(&at) = slots
             .iter()
             .find(|&&at| state.keys[at].held_by_other(owner))
         else {
-            if deadline.is_some() {
+            if waiting.is_some() {
                 state.waiting.remove(&owner);
             }
             return state;
@@ -37,14 +38,23 @@ pub(super) fn wait_for_keys(
             );
         }
         let now = Instant::now();
-        let deadline = *deadline.get_or_insert_with(|| now + lock_timeout());
-        if now >= deadline {
+        let (since, limit) = match waiting {
+            Some(waiting) => waiting,
+            None => match try_lock_timeout() {
+                Ok(limit) => *waiting.insert((now, limit)),
+                Err(message) => {
+                    drop(state);
+                    panic!("{message}");
+                }
+            },
+        };
+        let waited = now.duration_since(since);
+        if waited >= limit {
             let held = &state.keys[at];
             let message = format!(
-                "testrig: waited {:?} to patch {key} at {site}, but test `{}` still holds it \
-                 (guard created at {}). Drop that guard sooner, or raise TESTRIG_LOCK_TIMEOUT \
-                 (seconds) if the wait is legitimate.",
-                lock_timeout(),
+                "testrig: waited {limit:?} to patch {key} at {site}, but test `{}` still holds \
+                 it (guard created at {}). Drop that guard sooner, or raise \
+                 TESTRIG_LOCK_TIMEOUT (`2m`, `0` for no limit) if the wait is legitimate.",
                 held.holder
                     .as_ref()
                     .map(|(_, h)| h.to_string())
@@ -59,7 +69,7 @@ pub(super) fn wait_for_keys(
         state.waiters += 1;
         state = core()
             .changed
-            .wait_timeout(state, deadline - now)
+            .wait_timeout(state, limit - waited)
             .unwrap_or_else(PoisonError::into_inner)
             .0;
         state.waiters -= 1;
@@ -88,13 +98,24 @@ fn find_cycle(state: &State, owner: Owner, mut at: usize) -> Option<String> {
     None
 }
 
+/// How long a patch waits for a key another owner holds: `TESTRIG_LOCK_TIMEOUT`, read once,
+/// in `timeout::parse_duration`'s grammar; 60 s when unset, [`Duration::MAX`] for `0` / `off`
+/// (no limit: wait cycles are still reported at once).
+///
+/// Panics, naming the variable, when it is set to something that is not a limit.
+#[track_caller]
 pub(crate) fn lock_timeout() -> Duration {
-    static TIMEOUT: OnceLock<Duration> = OnceLock::new();
-    *TIMEOUT.get_or_init(|| {
-        std::env::var("TESTRIG_LOCK_TIMEOUT")
-            .ok()
-            .and_then(|s| s.trim().parse::<f64>().ok())
-            .filter(|s| s.is_finite() && *s >= 0.0)
-            .map_or(Duration::from_secs(60), Duration::from_secs_f64)
-    })
+    try_lock_timeout().unwrap_or_else(|message| panic!("{message}"))
+}
+
+fn try_lock_timeout() -> Result<Duration, String> {
+    use crate::timeout::{EnvLimit, env_limit};
+    static TIMEOUT: OnceLock<Result<Duration, String>> = OnceLock::new();
+    TIMEOUT
+        .get_or_init(|| match env_limit("TESTRIG_LOCK_TIMEOUT")? {
+            EnvLimit::Unset => Ok(Duration::from_secs(60)),
+            EnvLimit::Off => Ok(Duration::MAX),
+            EnvLimit::After(limit) => Ok(limit),
+        })
+        .clone()
 }

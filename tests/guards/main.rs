@@ -1,9 +1,13 @@
 //! Behaviour of the guard core through its public faces: env, cwd and serial guards.
 
+#[path = "../common/mod.rs"]
+mod common;
+
 mod bad_input;
 mod cwd;
 mod env_restore;
 mod model;
+mod out_of_range;
 mod owners;
 mod panics;
 mod stress;

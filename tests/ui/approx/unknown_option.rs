@@ -1,0 +1,5 @@
+use testrig::prelude::*;
+
+fn main() {
+    assert_approx!(1.0, 1.0, tolerance = 0.1);
+}
