@@ -40,10 +40,15 @@ pub(super) fn wait_for_keys(
         let deadline = *deadline.get_or_insert_with(|| now + lock_timeout());
         if now >= deadline {
             let held = &state.keys[at];
+            let hint = held
+                .holder
+                .as_ref()
+                .map(|(_, h)| crate::context::own_test_hint(owner, h))
+                .unwrap_or_default();
             let message = format!(
                 "testrig: waited {:?} to patch {key} at {site}, but test `{}` still holds it \
                  (guard created at {}). Drop that guard sooner, or raise TESTRIG_LOCK_TIMEOUT \
-                 (seconds) if the wait is legitimate.",
+                 (seconds) if the wait is legitimate.{hint}",
                 lock_timeout(),
                 held.holder
                     .as_ref()

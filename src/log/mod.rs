@@ -136,8 +136,8 @@ impl LogCapture {
         notes.extend(log_backend::note(log_backend));
         #[cfg(feature = "tracing")]
         notes.extend(tracing_backend::ensure());
-        let owner = match TestContext::current() {
-            Some(ctx) => format!("test `{}`", ctx.name()),
+        let owner = match TestContext::attributed() {
+            Some((ctx, _)) => format!("test `{}`", ctx.name()),
             None => match std::thread::current().name() {
                 Some(name) => format!("thread `{name}`"),
                 None => "this thread".to_owned(),
@@ -173,6 +173,21 @@ impl LogCapture {
     /// ```
     pub fn records(&self) -> Vec<Record> {
         self.sink.records()
+    }
+
+    /// The captured records rendered one per line, oldest first, in the format of
+    /// [`Record::line`]: for closure checks (tracing-test's `logs_assert`) and for printing.
+    ///
+    /// ```
+    /// # #[cfg(feature = "tracing")] {
+    /// let logs = testrig::log::LogCapture::start();
+    /// tracing::info!(target: "auth", user = "ada", "logged in");
+    /// assert_eq!(logs.lines(), [r#"INFO auth: logged in user="ada""#]);
+    /// assert!(logs.lines().iter().any(|line| line.contains("user=\"ada\"")));
+    /// # }
+    /// ```
+    pub fn lines(&self) -> Vec<String> {
+        self.records().into_iter().map(|r| r.rendered).collect()
     }
 
     /// The messages captured so far, oldest first.
