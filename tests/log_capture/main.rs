@@ -7,6 +7,8 @@ mod assertions;
 mod isolation;
 mod levels;
 mod model;
+mod one_test_per_process;
+mod runtimes;
 mod spawned;
 mod tokio_tasks;
 
