@@ -6,6 +6,7 @@
 mod assertions;
 mod isolation;
 mod levels;
+mod lines;
 mod model;
 mod one_test_per_process;
 mod runtimes;
