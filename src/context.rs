@@ -182,7 +182,9 @@ impl TestContext {
             #[cfg(feature = "tokio")]
             runtime: tokio::runtime::Handle::try_current().ok().map(|h| h.id()),
         };
-        LIVE.write().unwrap_or_else(PoisonError::into_inner).push(run);
+        LIVE.write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(run);
         LIVE_COUNT.fetch_add(1, Ordering::AcqRel);
         Running { id: self.id() }
     }
@@ -259,7 +261,9 @@ static LIVE_COUNT: AtomicUsize = AtomicUsize::new(0);
 /// The newest of `runs` if they all run on one thread (a test calling another testrig test
 /// nests them there); `None` when tests on several threads share it, as nothing tells which
 /// of them a thread works for.
-fn newest_on_one_thread<'a>(mut runs: impl DoubleEndedIterator<Item = &'a Run>) -> Option<TestContext> {
+fn newest_on_one_thread<'a>(
+    mut runs: impl DoubleEndedIterator<Item = &'a Run>,
+) -> Option<TestContext> {
     let newest = runs.next_back()?;
     runs.all(|run| run.thread == newest.thread)
         .then(|| newest.ctx.clone())
@@ -477,5 +481,41 @@ pub(crate) fn own_test_hint(waiter: Owner, holder: &Holder) -> String {
              without its context and waits for its own test. {fix}",
             holding.name()
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::selects_one_test;
+
+    fn one(args: &[&str]) -> bool {
+        selects_one_test(args.iter().map(std::ffi::OsString::from))
+    }
+
+    #[test]
+    fn one_test_means_exact_and_a_single_name() {
+        // as nextest and testrig's isolated children start a test
+        assert!(one(&["--exact", "log::t", "--nocapture"]));
+        assert!(one(&[
+            "log::t",
+            "--exact",
+            "--nocapture",
+            "--test-threads=1",
+            "--include-ignored"
+        ]));
+        assert!(one(&["--test-threads", "16", "--exact", "t"]));
+        assert!(one(&[
+            "--skip", "other", "--exact", "t", "--format", "json", "-Z", "x"
+        ]));
+    }
+
+    #[test]
+    fn anything_that_may_run_several_tests_is_not_one() {
+        assert!(!one(&[]));
+        assert!(!one(&["--exact"]));
+        assert!(!one(&["t"]));
+        assert!(!one(&["--exact", "a", "b"]));
+        assert!(!one(&["--list", "--exact", "t"]));
+        assert!(!one(&["--test-threads", "16", "--exact"]));
     }
 }

@@ -274,7 +274,11 @@ impl LogCapture {
         let records = self.records();
         let lines: Vec<&str> = records.iter().map(Record::line).collect();
         if let Err(why) = check(&lines) {
-            self.fail(&format!("the check of the lines failed: {why}"), &records, &[]);
+            self.fail(
+                &format!("the check of the lines failed: {why}"),
+                &records,
+                &[],
+            );
         }
     }
 
@@ -386,7 +390,9 @@ fn matching(records: &[Record], matcher: &Matcher) -> Vec<usize> {
 
 fn phrase_without_article(matcher: &Matcher) -> String {
     let phrase = matcher.to_string();
-    let bare = phrase.strip_prefix("an ").or_else(|| phrase.strip_prefix("a "));
+    let bare = phrase
+        .strip_prefix("an ")
+        .or_else(|| phrase.strip_prefix("a "));
     bare.unwrap_or(&phrase).to_owned()
 }
 

@@ -127,10 +127,7 @@ fn assert_not_logged_failure_marks_the_offenders() {
         message.contains(">   2. WARN app::db: password=hunter2"),
         "{message}"
     );
-    assert!(
-        message.contains("    1. WARN app::http: fine"),
-        "{message}"
-    );
+    assert!(message.contains("    1. WARN app::http: fine"), "{message}");
 }
 
 #[test]

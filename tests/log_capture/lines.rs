@@ -25,6 +25,7 @@ mod against_fmt {
     }
 
     #[derive(Debug)]
+    #[expect(dead_code, reason = "only its `Debug` output is logged")]
     struct Point {
         x: i32,
     }

@@ -79,7 +79,9 @@ fn plain_test_gets_records_of_bare_threads() {
     };
     assert_eq!(testrig::context::single_test_process(), one);
     let logs = LogCapture::start();
-    std::thread::spawn(|| log_info("bare thread")).join().unwrap();
+    std::thread::spawn(|| log_info("bare thread"))
+        .join()
+        .unwrap();
     if one {
         logs.assert_contains(Level::Info, "bare thread");
         assert!(logs.unattributed().is_empty());
@@ -154,7 +156,10 @@ fn waiting_for_its_own_test_names_the_fix() {
         let nextest = [NEXTEST[0], NEXTEST[1], timeout[0]];
         for (env, one) in [(&nextest[..], true), (&timeout[..], false)] {
             let (passed, text) = child(name, true, one, env);
-            assert!(passed && text.contains("1 passed"), "one test: {one}\n{text}");
+            assert!(
+                passed && text.contains("1 passed"),
+                "one test: {one}\n{text}"
+            );
         }
         return;
     };
@@ -171,7 +176,9 @@ fn waiting_for_its_own_test_names_the_fix() {
         "{message}"
     );
     let why = if one {
-        format!("yet it works for `{name}` itself: it was probably started by the test without its context")
+        format!(
+            "yet it works for `{name}` itself: it was probably started by the test without its context"
+        )
     } else {
         format!("if `{name}` started it, it was probably started without its context")
     };
