@@ -464,7 +464,9 @@ pub(crate) fn own_test_hint(waiter: Owner, holder: &Holder) -> String {
     let (Owner::Thread(_), Holder::Test(holding)) = (waiter, holder) else {
         return String::new();
     };
-    let fix = "Start the thread or task with the test's context:                `std::thread::spawn(TestContext::current().unwrap().wrap_fn(..))` (or `.wrap(..)`                for a future), or spawn it from the `scope` fixture.";
+    let fix = "Start it with the test's context: `std::thread::spawn(ctx.wrap_fn(..))`, \
+               with `ctx` taken by the test as `TestContext::current().unwrap()` \
+               (`tokio::spawn(ctx.wrap(..))` for a task), or spawn it from the `scope` fixture.";
     let thread = std::thread::current();
     let own = TestContext::inferred().is_some_and(|(ctx, _)| ctx.name() == holding.name())
         || thread.name() == Some(holding.name());
