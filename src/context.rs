@@ -20,13 +20,34 @@
 //!     .unwrap();
 //! assert_eq!(there, "docs::example");
 //! ```
+//!
+//! # Which test a thread without a context belongs to
+//!
+//! Guards follow the entered context only (above). Log capture, and the messages that name a
+//! test, also ask [`TestContext::attributed`], which applies one rule, in this order:
+//!
+//! 1. [`Attribution::Entered`]: the context entered on this thread, if any.
+//! 2. [`Attribution::TestThread`]: the thread that drives a running testrig test. An async
+//!    test's current-thread runtime polls the tasks it spawns on that same thread, between
+//!    polls of the test's own future, so they are the test's whichever order
+//!    `#[testrig::test]` and `#[tokio::test]` are written in.
+//! 3. [`Attribution::Runtime`] (feature `tokio`): a thread running the tokio runtime that
+//!    drives a running testrig async test: tasks on a multi-thread runtime's workers and
+//!    `spawn_blocking` closures. `#[tokio::test]` builds one runtime per test; a runtime that
+//!    drives tests on several threads at once belongs to none of them.
+//! 4. [`Attribution::Process`]: the process runs one test only, and testrig's runner runs it.
+//!    Every thread belongs to it. See [`single_test_process`] for how that is detected.
+//!
+//! Otherwise the thread belongs to no test: under `cargo test`, which runs many tests on
+//! threads of one process, a bare `std::thread::spawn` carries nothing that says which test
+//! started it.
 
 use std::cell::RefCell;
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError, RwLock};
 use std::task::{Context, Poll};
 use std::thread::ThreadId;
 
@@ -156,6 +177,66 @@ impl TestContext {
         }
     }
 
+    /// The test that what this thread does now belongs to, and why: the one rule of the
+    /// [module docs](self#which-test-a-thread-without-a-context-belongs-to). Log capture uses
+    /// it; guards keep following [`TestContext::current`] only.
+    ///
+    /// ```
+    /// use testrig::context::{Attribution, TestContext};
+    ///
+    /// let ctx = TestContext::new("docs::attributed", None);
+    /// let _entered = ctx.enter();
+    /// assert_eq!(TestContext::attributed(), Some((ctx.clone(), Attribution::Entered)));
+    /// ```
+    pub fn attributed() -> Option<(TestContext, Attribution)> {
+        if let Some(ctx) = TestContext::current() {
+            return Some((ctx, Attribution::Entered));
+        }
+        TestContext::inferred()
+    }
+
+    /// Steps 2 to 4 of the rule: the test a thread without an entered context belongs to.
+    pub(crate) fn inferred() -> Option<(TestContext, Attribution)> {
+        if LIVE_COUNT.load(Ordering::Acquire) == 0 {
+            return None;
+        }
+        let live = LIVE.read().unwrap_or_else(PoisonError::into_inner);
+        let thread = THREAD_ID.with(|id| *id);
+        if let Some(run) = live.iter().rev().find(|run| run.thread == thread) {
+            return Some((run.ctx.clone(), Attribution::TestThread));
+        }
+        #[cfg(feature = "tokio")]
+        if let Ok(handle) = tokio::runtime::Handle::try_current() {
+            let id = handle.id();
+            let on_it = live.iter().filter(|run| run.runtime == Some(id));
+            if let Some(ctx) = newest_on_one_thread(on_it) {
+                return Some((ctx, Attribution::Runtime));
+            }
+        }
+        if single_test_process()
+            && let Some(ctx) = newest_on_one_thread(live.iter())
+        {
+            return Some((ctx, Attribution::Process));
+        }
+        None
+    }
+
+    /// Marks this context as a test that testrig's runner is running on this thread (and, in
+    /// an async test, on the tokio runtime polling it) until the returned guard drops.
+    pub(crate) fn run(&self) -> Running {
+        let run = Run {
+            ctx: self.clone(),
+            thread: THREAD_ID.with(|id| *id),
+            #[cfg(feature = "tokio")]
+            runtime: tokio::runtime::Handle::try_current().ok().map(|h| h.id()),
+        };
+        LIVE.write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(run);
+        LIVE_COUNT.fetch_add(1, Ordering::AcqRel);
+        Running { id: self.id() }
+    }
+
     /// Wraps a closure so that it runs inside this context, on whatever thread calls it.
     /// Use it for `std::thread::spawn` and `tokio::task::spawn_blocking`.
     pub fn wrap_fn<F, R>(&self, f: F) -> impl FnOnce() -> R + Send + 'static
@@ -195,6 +276,121 @@ impl fmt::Debug for TestContext {
             .field("case_id", &self.inner.case_id)
             .finish()
     }
+}
+
+/// Why a thread's work belongs to a test; see [`TestContext::attributed`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Attribution {
+    /// The test's context is entered on this thread (testrig's test macros,
+    /// [`TestContext::enter`], [`TestContext::wrap`], [`TestContext::wrap_fn`]).
+    Entered,
+    /// This thread drives the running test, and runs what its current-thread runtime polls.
+    TestThread,
+    /// This thread runs the tokio runtime that drives the running test (feature `tokio`).
+    Runtime,
+    /// This process runs only this test ([`single_test_process`]).
+    Process,
+}
+
+/// A test testrig's runner is running: where, and on which runtime.
+struct Run {
+    ctx: TestContext,
+    thread: ThreadId,
+    #[cfg(feature = "tokio")]
+    runtime: Option<tokio::runtime::Id>,
+}
+
+static LIVE: RwLock<Vec<Run>> = RwLock::new(Vec::new());
+/// `LIVE`'s length, read without the lock: threads of processes that run no testrig test
+/// pay one atomic load.
+static LIVE_COUNT: AtomicUsize = AtomicUsize::new(0);
+
+/// The newest of `runs` if they all run on one thread (a test calling another testrig test
+/// nests them there); `None` when tests on several threads share it, as nothing tells which
+/// of them a thread works for.
+fn newest_on_one_thread<'a>(
+    mut runs: impl DoubleEndedIterator<Item = &'a Run>,
+) -> Option<TestContext> {
+    let newest = runs.next_back()?;
+    runs.all(|run| run.thread == newest.thread)
+        .then(|| newest.ctx.clone())
+}
+
+/// Returned by [`TestContext::run`]; the test stops being a running test when it drops.
+pub(crate) struct Running {
+    id: u64,
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let mut live = LIVE.write().unwrap_or_else(PoisonError::into_inner);
+        if let Some(at) = live.iter().rposition(|run| run.ctx.id() == self.id) {
+            live.remove(at);
+            LIVE_COUNT.fetch_sub(1, Ordering::AcqRel);
+        }
+    }
+}
+
+/// Whether this process runs one test only, so that every thread in it works for that test.
+///
+/// True when both hold:
+/// - the process was started to run one test: nextest's process per test
+///   (`NEXTEST_EXECUTION_MODE=process-per-test`, which nextest sets for every test process),
+///   or a child of [`isolated`](crate::isolate::isolated) (`TESTRIG_ISOLATE_CHILD`);
+/// - its command line selects at most one test: `--exact` and a single name, as both nextest
+///   and testrig start it. This guards against the variables leaking into a test binary
+///   that a test starts itself to run several tests.
+///
+/// Read once per process.
+///
+/// ```
+/// // false under `cargo test` (this doctest too); true in a nextest test process
+/// if testrig::context::single_test_process() {
+///     println!("records of every thread here belong to the one running test");
+/// }
+/// ```
+pub fn single_test_process() -> bool {
+    static ONE: OnceLock<bool> = OnceLock::new();
+    *ONE.get_or_init(|| {
+        let started_for_one = std::env::var_os("NEXTEST_EXECUTION_MODE")
+            .is_some_and(|mode| mode == "process-per-test")
+            || crate::isolate::in_child();
+        started_for_one && selects_one_test(std::env::args_os().skip(1))
+    })
+}
+
+/// Whether libtest arguments select at most one test: `--exact` with one name filter.
+fn selects_one_test(args: impl IntoIterator<Item = std::ffi::OsString>) -> bool {
+    // libtest's options that take their value as the next argument.
+    const WITH_VALUE: [&str; 7] = [
+        "--test-threads",
+        "--logfile",
+        "--skip",
+        "--format",
+        "--color",
+        "--shuffle-seed",
+        "-Z",
+    ];
+    let mut exact = false;
+    let mut filters = 0;
+    let mut args = args.into_iter();
+    while let Some(arg) = args.next() {
+        let Some(arg) = arg.to_str() else {
+            filters += 1;
+            continue;
+        };
+        if arg == "--exact" {
+            exact = true;
+        } else if arg == "--list" || arg == "--bench" {
+            return false;
+        } else if WITH_VALUE.contains(&arg) {
+            args.next();
+        } else if !arg.starts_with('-') {
+            filters += 1;
+        }
+    }
+    exact && filters == 1
 }
 
 /// Returned by [`TestContext::enter`]; leaves the context when dropped.
@@ -308,4 +504,68 @@ pub(crate) fn as_session<R>(f: impl FnOnce() -> R) -> R {
     }
     let _reset = Reset(SESSION_BUILD.with(|s| s.replace(true)));
     f()
+}
+
+/// For a lock-timeout message: when the thread that waited carries no test context while a
+/// test holds the key, the likely cause and the fix. Empty otherwise.
+pub(crate) fn own_test_hint(waiter: Owner, holder: &Holder) -> String {
+    let (Owner::Thread(_), Holder::Test(holding)) = (waiter, holder) else {
+        return String::new();
+    };
+    let fix = "Start it with the test's context: `std::thread::spawn(ctx.wrap_fn(..))`, \
+               with `ctx` taken by the test as `TestContext::current().unwrap()` \
+               (`tokio::spawn(ctx.wrap(..))` for a task), or spawn it from the `scope` fixture.";
+    let thread = std::thread::current();
+    let own = TestContext::inferred().is_some_and(|(ctx, _)| ctx.name() == holding.name())
+        || thread.name() == Some(holding.name());
+    if own {
+        format!(
+            " This thread carries no test context, yet it works for `{}` itself: it was \
+             probably started by the test without its context, so it waits for its own test. \
+             {fix}",
+            holding.name()
+        )
+    } else {
+        format!(
+            " This thread carries no test context; if `{}` started it, it was probably started \
+             without its context and waits for its own test. {fix}",
+            holding.name()
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::selects_one_test;
+
+    fn one(args: &[&str]) -> bool {
+        selects_one_test(args.iter().map(std::ffi::OsString::from))
+    }
+
+    #[test]
+    fn one_test_means_exact_and_a_single_name() {
+        // as nextest and testrig's isolated children start a test
+        assert!(one(&["--exact", "log::t", "--nocapture"]));
+        assert!(one(&[
+            "log::t",
+            "--exact",
+            "--nocapture",
+            "--test-threads=1",
+            "--include-ignored"
+        ]));
+        assert!(one(&["--test-threads", "16", "--exact", "t"]));
+        assert!(one(&[
+            "--skip", "other", "--exact", "t", "--format", "json", "-Z", "x"
+        ]));
+    }
+
+    #[test]
+    fn anything_that_may_run_several_tests_is_not_one() {
+        assert!(!one(&[]));
+        assert!(!one(&["--exact"]));
+        assert!(!one(&["t"]));
+        assert!(!one(&["--exact", "a", "b"]));
+        assert!(!one(&["--list", "--exact", "t"]));
+        assert!(!one(&["--test-threads", "16", "--exact"]));
+    }
 }

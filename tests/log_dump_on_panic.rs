@@ -42,12 +42,9 @@ fn records_are_printed_when_the_test_panics() {
         stderr.contains("2 records captured for thread `records_are_printed_when_the_test_panics`"),
         "{stderr}"
     );
+    assert!(stderr.contains("1. INFO checkout: cart loaded"), "{stderr}");
     assert!(
-        stderr.contains("1. INFO  checkout: cart loaded"),
-        "{stderr}"
-    );
-    assert!(
-        stderr.contains("2. INFO  checkout: payment declined"),
+        stderr.contains("2. INFO checkout: payment declined"),
         "{stderr}"
     );
 }

@@ -51,10 +51,15 @@ pub(super) fn wait_for_keys(
         let waited = now.duration_since(since);
         if waited >= limit {
             let held = &state.keys[at];
+            let hint = held
+                .holder
+                .as_ref()
+                .map(|(_, h)| crate::context::own_test_hint(owner, h))
+                .unwrap_or_default();
             let message = format!(
                 "testrig: waited {limit:?} to patch {key} at {site}, but test `{}` still holds \
                  it (guard created at {}). Drop that guard sooner, or raise \
-                 TESTRIG_LOCK_TIMEOUT (`2m`, `0` for no limit) if the wait is legitimate.",
+                 TESTRIG_LOCK_TIMEOUT (`2m`, `0` for no limit) if the wait is legitimate.{hint}",
                 held.holder
                     .as_ref()
                     .map(|(_, h)| h.to_string())

@@ -194,6 +194,94 @@ impl LogCapture {
         }
     }
 
+    /// Asserts that the rendered line of some captured record contains `text`: the level,
+    /// spans, target, message and fields together, as [`Record::line`] documents. This is
+    /// tracing-test's `logs_contain`, for checks a [`Matcher`] does not express in one step,
+    /// such as `user="ada"` or `INFO request{id=7}`.
+    ///
+    /// ```
+    /// # #[cfg(feature = "tracing")] {
+    /// let logs = testrig::log::LogCapture::start();
+    /// tracing::info!(user = "ada", "logged in");
+    /// logs.assert_line_contains(r#"logged in user="ada""#);
+    /// logs.assert_line_contains("INFO ");
+    /// # }
+    /// ```
+    ///
+    /// # Panics
+    ///
+    /// At the caller's line, listing the captured records' lines, when no line contains it.
+    #[track_caller]
+    pub fn assert_line_contains(&self, text: &str) {
+        let records = self.records();
+        if !records.iter().any(|r| r.rendered.contains(text)) {
+            self.fail(
+                &format!("expected a line containing {text:?}, but none was captured"),
+                &records,
+                &[],
+            );
+        }
+    }
+
+    /// Asserts that no rendered line of a captured record contains `text`.
+    ///
+    /// ```
+    /// # #[cfg(feature = "tracing")] {
+    /// let logs = testrig::log::LogCapture::start();
+    /// tracing::info!(user = "ada", "logged in");
+    /// logs.assert_no_line_contains("password=");
+    /// # }
+    /// ```
+    ///
+    /// # Panics
+    ///
+    /// At the caller's line, marking the lines that contain it.
+    #[track_caller]
+    pub fn assert_no_line_contains(&self, text: &str) {
+        let records = self.records();
+        let hits: Vec<usize> = (0..records.len())
+            .filter(|&i| records[i].rendered.contains(text))
+            .collect();
+        if !hits.is_empty() {
+            let what = format!(
+                "expected no line containing {text:?}, but {} captured (marked `>`)",
+                were(hits.len())
+            );
+            self.fail(&what, &records, &hits);
+        }
+    }
+
+    /// Runs `check` on the rendered lines of the captured records (tracing-test's
+    /// `logs_assert`); an `Err` fails the test with its text and the captured records.
+    ///
+    /// ```
+    /// # #[cfg(feature = "log")] {
+    /// let logs = testrig::log::LogCapture::start();
+    /// log::warn!("retrying");
+    /// log::warn!("retrying");
+    /// logs.assert_lines(|lines| match lines.iter().filter(|l| l.starts_with("WARN")).count() {
+    ///     2 => Ok(()),
+    ///     n => Err(format!("expected 2 WARN lines, got {n}")),
+    /// });
+    /// # }
+    /// ```
+    ///
+    /// # Panics
+    ///
+    /// At the caller's line, with `check`'s error, when it returns one.
+    #[track_caller]
+    pub fn assert_lines(&self, check: impl FnOnce(&[&str]) -> Result<(), String>) {
+        let records = self.records();
+        let lines: Vec<&str> = records.iter().map(Record::line).collect();
+        if let Err(why) = check(&lines) {
+            self.fail(
+                &format!("the check of the lines failed: {why}"),
+                &records,
+                &[],
+            );
+        }
+    }
+
     /// How many captured records match.
     ///
     /// ```
@@ -302,7 +390,10 @@ fn matching(records: &[Record], matcher: &Matcher) -> Vec<usize> {
 
 fn phrase_without_article(matcher: &Matcher) -> String {
     let phrase = matcher.to_string();
-    phrase.strip_prefix("a ").unwrap_or(&phrase).to_owned()
+    let bare = phrase
+        .strip_prefix("an ")
+        .or_else(|| phrase.strip_prefix("a "));
+    bare.unwrap_or(&phrase).to_owned()
 }
 
 fn were(n: usize) -> String {

@@ -10,7 +10,7 @@ use std::sync::{Arc, OnceLock};
 
 use ::log::{LevelFilter, Log, Metadata};
 
-use super::record::{Level, Record, Source};
+use super::record::{Level, Line, Record, Rendered, Source};
 use super::registry;
 use crate::core::{self, Change, Key, Slot, Value};
 
@@ -157,23 +157,30 @@ pub fn install(logger: Box<dyn Log>, max_level: LevelFilter) -> Result<(), ::log
 }
 
 fn convert(record: &::log::Record<'_>) -> Record {
-    struct Fields(Vec<(String, String)>);
+    #[derive(Default)]
+    struct Fields(Vec<(String, String)>, Rendered);
     impl<'kvs> ::log::kv::VisitSource<'kvs> for Fields {
         fn visit_pair(
             &mut self,
             key: ::log::kv::Key<'kvs>,
             value: ::log::kv::Value<'kvs>,
         ) -> Result<(), ::log::kv::Error> {
-            self.0.push((key.to_string(), value.to_string()));
+            let text = value.to_string();
+            self.1
+                .push(key.as_str(), &text, value.to_borrowed_str().is_some());
+            self.0.push((key.to_string(), text));
             Ok(())
         }
     }
-    let mut fields = Fields(Vec::new());
+    let mut fields = Fields::default();
     let _ = record.key_values().visit(&mut fields);
+    let level = Level::from(record.level());
+    let message = record.args().to_string();
     Record {
-        level: record.level().into(),
+        level,
+        rendered: Line::new(level).finish(record.target(), &message, &(fields.1).0),
         target: record.target().to_owned(),
-        message: record.args().to_string(),
+        message,
         fields: fields.0,
         spans: Vec::new(),
         source: Source::Log,

@@ -122,6 +122,8 @@ impl fmt::Display for Matcher {
     /// Reads as a phrase: `a WARN record containing "retrying" with target `billing``.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.level {
+            // The article goes by sound: "an ERROR", "an INFO", "a WARN".
+            Some(level @ (Level::Error | Level::Info)) => write!(f, "an {level} record")?,
             Some(level) => write!(f, "a {level} record")?,
             None => f.write_str("a record")?,
         }
@@ -188,6 +190,7 @@ mod tests {
             file: None,
             line: None,
             thread: None,
+            rendered: String::new(),
         }
     }
 
@@ -222,5 +225,10 @@ mod tests {
             "a WARN record containing \"retrying\" with target `billing` with field attempt=2 and id=x"
         );
         assert_eq!(Matcher::new().to_string(), "a record");
+        let phrase = |level| Matcher::from(level).to_string();
+        assert_eq!(phrase(Level::Error), "an ERROR record");
+        assert_eq!(phrase(Level::Info), "an INFO record");
+        assert_eq!(phrase(Level::Debug), "a DEBUG record");
+        assert_eq!(phrase(Level::Trace), "a TRACE record");
     }
 }

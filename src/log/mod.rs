@@ -22,17 +22,45 @@
 //!
 //! - records logged on the test's own thread, and by futures it polls anywhere through
 //!   [`TestContext::wrap`] (testrig's async tests do that for the test body);
+//! - records of whatever the test's own tokio runtime runs, in a `#[testrig::test]` async test
+//!   (either order with `#[tokio::test]`, or testrig's own runtime with feature `tokio`): tasks
+//!   it spawns on a current-thread runtime; with testrig's feature `tokio`, also
+//!   `spawn_blocking` closures and the workers of a multi-thread runtime. One limit: with
+//!   `#[tokio::test]` *above* `#[testrig::test]` the runtime is built inside the test body,
+//!   where testrig cannot see it, so only its current-thread tasks (they run on the test's
+//!   thread) are covered;
 //! - records of threads and tasks the test starts, when they carry the test: wrap the closure
 //!   or future with [`follow_fn`] / [`follow`] (or [`TestContext::wrap_fn`] /
-//!   [`TestContext::wrap`]), or spawn threads with [`spawn`]. Neither `std::thread::spawn` nor
-//!   `tokio::spawn` has a hook that could do this by itself;
+//!   [`TestContext::wrap`]), or spawn threads with [`spawn`] or the `scope` fixture. A bare
+//!   `std::thread::spawn` has no hook that could carry the test by itself;
 //! - with `tracing`, records inside a span the test created, wherever they are emitted: a task
-//!   spawned with `.in_current_span()` or `.instrument(span)` needs nothing else.
+//!   spawned with `.in_current_span()` or `.instrument(span)` needs nothing else;
+//! - in a process that runs one test only (nextest's process per test, a child of
+//!   [`isolated`](crate::isolate::isolated)), every record of the process: there is no other
+//!   test it could belong to. [`single_test_process`](crate::context::single_test_process)
+//!   says how that is detected.
 //!
-//! A record that no capture owns and that comes from a thread carrying no test goes to an
-//! *unattributed* bucket (the newest 1000 are kept). A failed assertion shows those emitted
-//! since the capture started, so a forgotten [`follow`] shows up in the failure instead of
-//! vanishing; [`LogCapture::unattributed`] returns them.
+//! These follow the one rule of [`TestContext::attributed`] for which test a thread without
+//! a context belongs to. Under `cargo test`, a record that no capture owns and that comes from
+//! a thread carrying no test goes to an *unattributed* bucket (the newest 1000 are kept). A
+//! failed assertion shows those emitted since the capture started, so a forgotten [`follow`]
+//! shows up in the failure instead of vanishing; [`LogCapture::unattributed`] returns them.
+//!
+//! # Whole lines
+//!
+//! Each record also has a rendered line, [`Record::line`]: tracing-subscriber's `fmt` line
+//! without the timestamp, `WARN request{id=7}: app::db: retrying user="ada" attempt=2`.
+//! [`LogCapture::lines`], [`LogCapture::assert_line_contains`] and
+//! [`LogCapture::assert_lines`] check against it, as tracing-test's `logs_contain` and
+//! `logs_assert` do; failure messages list records in the same form.
+//!
+//! ```
+//! # #[cfg(feature = "tracing")] {
+//! let logs = testrig::log::LogCapture::start();
+//! tracing::info!(target: "auth", user = "ada", "logged in");
+//! logs.assert_line_contains(r#"INFO auth: logged in user="ada""#);
+//! # }
+//! ```
 //!
 //! # Politeness: the application's logger stays the application's
 //!
@@ -136,8 +164,8 @@ impl LogCapture {
         notes.extend(log_backend::note(log_backend));
         #[cfg(feature = "tracing")]
         notes.extend(tracing_backend::ensure());
-        let owner = match TestContext::current() {
-            Some(ctx) => format!("test `{}`", ctx.name()),
+        let owner = match TestContext::attributed() {
+            Some((ctx, _)) => format!("test `{}`", ctx.name()),
             None => match std::thread::current().name() {
                 Some(name) => format!("thread `{name}`"),
                 None => "this thread".to_owned(),
@@ -175,6 +203,21 @@ impl LogCapture {
         self.sink.records()
     }
 
+    /// The captured records rendered one per line, oldest first, in the format of
+    /// [`Record::line`]: for closure checks (tracing-test's `logs_assert`) and for printing.
+    ///
+    /// ```
+    /// # #[cfg(feature = "tracing")] {
+    /// let logs = testrig::log::LogCapture::start();
+    /// tracing::info!(target: "auth", user = "ada", "logged in");
+    /// assert_eq!(logs.lines(), [r#"INFO auth: logged in user="ada""#]);
+    /// assert!(logs.lines().iter().any(|line| line.contains("user=\"ada\"")));
+    /// # }
+    /// ```
+    pub fn lines(&self) -> Vec<String> {
+        self.records().into_iter().map(|r| r.rendered).collect()
+    }
+
     /// The messages captured so far, oldest first.
     ///
     /// ```
@@ -205,7 +248,8 @@ impl LogCapture {
 
     /// Records that no capture owns, emitted since this capture started, by threads that
     /// carry no test: often a thread or task this test spawned without [`follow`]. Records of
-    /// other tests are never among them.
+    /// other tests are never among them. Always empty in a process that runs one test only:
+    /// there, such records are the test's.
     ///
     /// ```
     /// # #[cfg(feature = "log")] {

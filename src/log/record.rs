@@ -194,6 +194,8 @@ pub struct Record {
     pub(crate) file: Option<String>,
     pub(crate) line: Option<u32>,
     pub(crate) thread: Option<String>,
+    /// The record rendered on one line; see [`Record::line`].
+    pub(crate) rendered: String,
 }
 
 impl Record {
@@ -274,33 +276,103 @@ impl Record {
     pub fn thread(&self) -> Option<&str> {
         self.thread.as_deref()
     }
+
+    /// The record on one line, in the order of tracing-subscriber's `fmt` output without its
+    /// timestamp: level, spans (outermost first, each `name{fields}:`), target, message, then
+    /// the record's own fields as `key=value`. String values are quoted and escaped as Rust's
+    /// `Debug` writes them (`user="ada"`); numbers, booleans and `%`/`?` values are written
+    /// as they format (`attempt=2`). This is what [`LogCapture::lines`] returns,
+    /// [`LogCapture::assert_line_contains`] searches, and failure messages list.
+    ///
+    /// [`LogCapture::lines`]: super::LogCapture::lines
+    /// [`LogCapture::assert_line_contains`]: super::LogCapture::assert_line_contains
+    ///
+    /// ```
+    /// # #[cfg(feature = "tracing")] {
+    /// use testrig::log::LogCapture;
+    ///
+    /// let logs = LogCapture::start();
+    /// tracing::info_span!("request", id = 7).in_scope(|| {
+    ///     tracing::warn!(target: "app::db", user = "ada", attempt = 2, "retrying");
+    /// });
+    /// assert_eq!(
+    ///     logs.records()[0].line(),
+    ///     r#"WARN request{id=7}: app::db: retrying user="ada" attempt=2"#
+    /// );
+    /// # }
+    /// ```
+    pub fn line(&self) -> &str {
+        &self.rendered
+    }
 }
 
 impl fmt::Display for Record {
-    /// One line: `WARN  billing: retrying charge attempt=2 [request{id=7}]`.
+    /// The rendered line, [`Record::line`].
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:<5} {}: {}", self.level, self.target, self.message)?;
-        for (k, v) in &self.fields {
-            write!(f, " {k}={v}")?;
+        f.write_str(&self.rendered)
+    }
+}
+
+/// Builds a record's rendered line ([`Record::line`]) from its parts, as the backends see them.
+pub(crate) struct Line {
+    out: String,
+    spans: bool,
+}
+
+impl Line {
+    pub(crate) fn new(level: Level) -> Line {
+        let mut out = String::with_capacity(64);
+        out.push_str(level.as_str());
+        out.push(' ');
+        Line { out, spans: false }
+    }
+
+    /// Adds a span; `fields` is its [`Rendered`] text.
+    #[cfg_attr(not(feature = "tracing"), allow(dead_code))]
+    pub(crate) fn span(&mut self, name: &str, fields: &str) {
+        self.out.push_str(name);
+        if !fields.is_empty() {
+            self.out.push('{');
+            self.out.push_str(fields);
+            self.out.push('}');
         }
-        if !self.spans.is_empty() {
-            f.write_str(" [")?;
-            for (i, span) in self.spans.iter().enumerate() {
-                if i > 0 {
-                    f.write_str(" > ")?;
-                }
-                f.write_str(span.name)?;
-                if !span.fields.is_empty() {
-                    f.write_str("{")?;
-                    for (j, (k, v)) in span.fields.iter().enumerate() {
-                        write!(f, "{}{k}={v}", if j > 0 { " " } else { "" })?;
-                    }
-                    f.write_str("}")?;
-                }
-            }
-            f.write_str("]")?;
+        self.out.push(':');
+        self.spans = true;
+    }
+
+    pub(crate) fn finish(mut self, target: &str, message: &str, fields: &str) -> String {
+        if self.spans {
+            self.out.push(' ');
         }
-        Ok(())
+        self.out.push_str(target);
+        self.out.push_str(": ");
+        self.out.push_str(message);
+        if !message.is_empty() && !fields.is_empty() {
+            self.out.push(' ');
+        }
+        self.out.push_str(fields);
+        self.out
+    }
+}
+
+/// Fields rendered as tracing-subscriber's `fmt` writes them: `key=value` separated by spaces,
+/// string values in `Debug` quotes.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Rendered(pub(crate) String);
+
+impl Rendered {
+    pub(crate) fn push(&mut self, key: &str, value: &str, is_str: bool) {
+        use fmt::Write as _;
+        if !self.0.is_empty() {
+            self.0.push(' ');
+        }
+        self.0.push_str(key.strip_prefix("r#").unwrap_or(key));
+        self.0.push('=');
+        if is_str {
+            let _ = write!(self.0, "{value:?}");
+        } else {
+            self.0.push_str(value);
+        }
     }
 }
 
@@ -337,14 +409,32 @@ mod tests {
             file: None,
             line: None,
             thread: None,
+            rendered: String::new(),
         }
     }
 
     #[test]
-    fn displays_on_one_line_with_fields_and_spans() {
+    fn renders_in_fmt_order_with_strings_quoted() {
+        let mut line = Line::new(Level::Warn);
+        let mut span = Rendered::default();
+        span.push("id", "7", false);
+        span.push("user", "ada \"the\" first", true);
+        line.span("request", &span.0);
+        line.span("query", "");
+        let mut fields = Rendered::default();
+        fields.push("attempt", "2", false);
+        fields.push("r#type", "x", true);
         assert_eq!(
-            record().to_string(),
-            "WARN  app::db: retrying attempt=2 [request{id=7 attempt=9} > query]"
+            line.finish("app::db", "retrying", &fields.0),
+            r#"WARN request{id=7 user="ada \"the\" first"}:query: app::db: retrying attempt=2 type="x""#
+        );
+        let bare = Line::new(Level::Info).finish("app", "", "");
+        assert_eq!(bare, "INFO app: ");
+        let mut only_fields = Rendered::default();
+        only_fields.push("k", "v", true);
+        assert_eq!(
+            Line::new(Level::Error).finish("app", "", &only_fields.0),
+            r#"ERROR app: k="v""#
         );
     }
 

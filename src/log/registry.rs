@@ -3,8 +3,10 @@
 //!
 //! A record belongs to the test whose [`TestContext`] is entered on the thread that emits it,
 //! or that the thread carries through [`super::follow`]; failing that (tracing only) to the
-//! owner of the span it is emitted in; failing that to the thread itself, which is the test in
-//! a plain `#[test]` that started a capture without a context.
+//! owner of the span it is emitted in; failing that to the test that
+//! [`TestContext::attributed`] infers for the thread (the test's own thread and runtime, or
+//! the one test of the process); failing that to the thread itself, which is the test in a
+//! plain `#[test]` that started a capture without a context.
 
 use std::cell::Cell;
 use std::collections::{HashMap, VecDeque};
@@ -35,9 +37,14 @@ pub(crate) fn explicit() -> Option<Attr> {
     CARRIED.try_with(Cell::get).ok().flatten()
 }
 
+/// The test that [`TestContext::attributed`]'s rule infers for a thread without a context.
+pub(crate) fn inferred() -> Option<Attr> {
+    TestContext::inferred().map(|(ctx, _)| Attr::Test(ctx.id()))
+}
+
 /// The owner of what this thread does now; the thread itself when nothing else is stated.
 pub(crate) fn here() -> Attr {
-    explicit().unwrap_or_else(this_thread)
+    explicit().or_else(inferred).unwrap_or_else(this_thread)
 }
 
 pub(crate) fn this_thread() -> Attr {
@@ -142,7 +149,10 @@ pub(crate) fn unregister(attr: Attr, sink: &Arc<Sink>) {
 ///
 /// A record of a test that has no capture is not kept: that test did not ask. A record whose
 /// owner is a bare thread with no capture goes to the unattributed bucket: it may come from a
-/// thread or task a capturing test spawned without carrying its context along.
+/// thread or task a capturing test spawned without carrying its context along. In a process
+/// that runs one test only ([`crate::context::single_test_process`]) it goes to every live
+/// capture instead: they all belong to that test (a plain `#[test]` has no context that the
+/// rule could name).
 pub(crate) fn deliver(attr: Attr, level: Level, build: impl FnOnce() -> Record) {
     if !active() {
         return;
@@ -154,6 +164,16 @@ pub(crate) fn deliver(attr: Attr, level: Level, build: impl FnOnce() -> Record) 
         let sinks = SINKS.read().unwrap_or_else(PoisonError::into_inner);
         match sinks.get(&attr) {
             Some(list) => Some(list.iter().filter(|s| s.wants(level)).cloned().collect()),
+            None if matches!(attr, Attr::Thread(_)) && crate::context::single_test_process() => {
+                Some(
+                    sinks
+                        .values()
+                        .flatten()
+                        .filter(|s| s.wants(level))
+                        .cloned()
+                        .collect(),
+                )
+            }
             None if matches!(attr, Attr::Thread(_)) => None,
             None => return,
         }

@@ -18,7 +18,7 @@ use ::tracing::{Event, Subscriber};
 use tracing_subscriber::layer::{Context, Layer, SubscriberExt as _};
 use tracing_subscriber::registry::LookupSpan;
 
-use super::record::{Level, Record, Source, SpanRecord};
+use super::record::{Level, Line, Record, Rendered, Source, SpanRecord};
 use super::registry::{self, Attr};
 
 /// A `tracing_subscriber` layer that captures events for [`super::LogCapture`].
@@ -66,10 +66,22 @@ pub fn subscriber() -> impl Subscriber + Send + Sync + 'static {
     tracing_subscriber::registry().with(layer())
 }
 
-/// Kept in a span's extensions: who created it and its fields.
+/// Kept in a span's extensions: who created it and its fields (with whether each value was a
+/// string, for the rendered line).
 struct SpanData {
     attr: Attr,
     fields: Vec<(String, String)>,
+    strings: Vec<bool>,
+}
+
+impl SpanData {
+    fn rendered(&self) -> Rendered {
+        let mut out = Rendered::default();
+        for ((k, v), is_str) in self.fields.iter().zip(&self.strings) {
+            out.push(k, v, *is_str);
+        }
+        out
+    }
 }
 
 impl<S> Layer<S> for CaptureLayer
@@ -84,12 +96,14 @@ where
                 let ext = parent.extensions();
                 ext.get::<SpanData>().map(|d| d.attr)
             })
+            .or_else(registry::inferred)
             .unwrap_or_else(registry::this_thread);
         let mut fields = Fields::default();
         attrs.record(&mut fields);
         span.extensions_mut().insert(SpanData {
             attr,
             fields: fields.fields,
+            strings: fields.strings,
         });
     }
 
@@ -99,10 +113,16 @@ where
         values.record(&mut fields);
         let mut ext = span.extensions_mut();
         if let Some(data) = ext.get_mut::<SpanData>() {
-            for (k, v) in fields.fields {
-                match data.fields.iter_mut().find(|(name, _)| *name == k) {
-                    Some(slot) => slot.1 = v,
-                    None => data.fields.push((k, v)),
+            for ((k, v), is_str) in fields.fields.into_iter().zip(fields.strings) {
+                match data.fields.iter().position(|(name, _)| *name == k) {
+                    Some(at) => {
+                        data.fields[at].1 = v;
+                        data.strings[at] = is_str;
+                    }
+                    None => {
+                        data.fields.push((k, v));
+                        data.strings.push(is_str);
+                    }
                 }
             }
         }
@@ -120,31 +140,41 @@ where
                 let ext = span.extensions();
                 ext.get::<SpanData>().map(|d| d.attr)
             })
+            .or_else(registry::inferred)
             .unwrap_or_else(registry::this_thread);
         registry::deliver(attr, level, || {
             let mut fields = Fields::default();
             event.record(&mut fields);
+            let mut line = Line::new(level);
             let spans = ctx
                 .event_scope(event)
                 .map(|scope| {
                     scope
                         .from_root()
-                        .map(|span| SpanRecord {
-                            name: span.name(),
-                            fields: span
-                                .extensions()
-                                .get::<SpanData>()
-                                .map(|d| d.fields.clone())
-                                .unwrap_or_default(),
+                        .map(|span| {
+                            let ext = span.extensions();
+                            let data = ext.get::<SpanData>();
+                            line.span(
+                                span.name(),
+                                &data.map(SpanData::rendered).unwrap_or_default().0,
+                            );
+                            SpanRecord {
+                                name: span.name(),
+                                fields: data.map(|d| d.fields.clone()).unwrap_or_default(),
+                            }
                         })
                         .collect()
                 })
                 .unwrap_or_default();
             // Records bridged from `log` by `tracing-log` carry their origin in `log.*` fields.
-            let log_target = fields.log_target.take();
+            let target = fields
+                .log_target
+                .take()
+                .unwrap_or_else(|| metadata.target().to_owned());
             Record {
                 level,
-                target: log_target.unwrap_or_else(|| metadata.target().to_owned()),
+                rendered: line.finish(&target, &fields.message, &fields.rendered.0),
+                target,
                 message: fields.message,
                 fields: fields.fields,
                 spans,
@@ -166,6 +196,9 @@ where
 struct Fields {
     message: String,
     fields: Vec<(String, String)>,
+    /// Whether each of `fields` was recorded as a string.
+    strings: Vec<bool>,
+    rendered: Rendered,
     log_target: Option<String>,
     log_module_path: Option<String>,
     log_file: Option<String>,
@@ -173,27 +206,31 @@ struct Fields {
 }
 
 impl Fields {
-    fn push(&mut self, field: &Field, value: String) {
+    fn push(&mut self, field: &Field, value: String, is_str: bool) {
         match field.name() {
             "message" => self.message = value,
             "log.target" => self.log_target = Some(value),
             "log.module_path" => self.log_module_path = Some(value),
             "log.file" => self.log_file = Some(value),
             "log.line" => self.log_line = value.parse().ok(),
-            name => self.fields.push((name.to_owned(), value)),
+            name => {
+                self.rendered.push(name, &value, is_str);
+                self.fields.push((name.to_owned(), value));
+                self.strings.push(is_str);
+            }
         }
     }
 }
 
 impl Visit for Fields {
     fn record_str(&mut self, field: &Field, value: &str) {
-        self.push(field, value.to_owned());
+        self.push(field, value.to_owned(), true);
     }
 
     fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {
         let mut text = String::new();
         let _ = write!(text, "{value:?}");
-        self.push(field, text);
+        self.push(field, text, false);
     }
 }
 

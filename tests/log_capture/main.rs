@@ -6,7 +6,10 @@
 mod assertions;
 mod isolation;
 mod levels;
+mod lines;
 mod model;
+mod one_test_per_process;
+mod runtimes;
 mod spawned;
 mod tokio_tasks;
 
