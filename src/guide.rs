@@ -3,8 +3,8 @@
 //! each error message means.
 //!
 //! These modules hold documentation only; nothing in them is code to import. Every Rust block
-//! in them is a doctest, and every block that declares tests also runs as a test in
-//! `tests/guide.rs`, so the guide cannot drift from the crate.
+//! in them is a doctest, and every block that declares tests runs them, as a `test_harness`
+//! doctest or as a copy in `tests/guide.rs`, so the guide cannot drift from the crate.
 //!
 //! # Chapters
 //!

@@ -1,8 +1,9 @@
 //! The guide's blocks that declare tests, run as tests.
 //!
 //! A doctest is compiled without `--test`, which removes every `#[test]` function, so a guide
-//! block that declares tests only proves that its fixtures compile. Each such block is also
-//! here, between a `// guide: <chapter>.md` line and a `// end` line, where its tests run;
+//! block that declares tests only proves that its fixtures compile, unless it is fenced
+//! `rust,test_harness` (rustdoc then compiles it as a test crate and runs its tests). Each
+//! other such block is also here, between a `// guide: <chapter>.md` line and a `// end` line, where its tests run;
 //! `every_test_block_of_the_guide_runs_here` fails when a block and its copy drift apart, or
 //! when a block has no copy.
 
@@ -267,7 +268,12 @@ fn every_test_block_of_the_guide_runs_here() {
     let mut used = vec![false; regions.len()];
     for (name, text) in CHAPTERS {
         for (info, block) in rust_blocks(text) {
-            if info.contains("compile_fail") || info.contains("ignore") || !declares_tests(&block) {
+            // `test_harness` blocks are compiled as a test crate, so their tests run in place.
+            if info.contains("compile_fail")
+                || info.contains("ignore")
+                || info.contains("test_harness")
+                || !declares_tests(&block)
+            {
                 continue;
             }
             match regions
@@ -332,8 +338,9 @@ fn every_message_quoted_in_troubleshooting_is_one_testrig_prints() {
         .iter()
         .map(|l| without_error_prefix(l))
         .filter(|l| {
-            // Log assertions print `testrig: {what}` with `what` built elsewhere.
-            let bare = l.strip_prefix("testrig: ");
+            // Log assertions print `testrig: {what}` and mock servers `testrig::http: test `…`
+            // failed: {what}`, with `what` built elsewhere.
+            let bare = without_message_prefix(l);
             !templates
                 .iter()
                 .any(|t| glob_matches(t, l) || bare.is_some_and(|b| glob_matches(t, b)))
@@ -482,4 +489,17 @@ fn glob_matches(pattern: &str, text: &str) -> bool {
         }
     }
     text.len() >= last.len() && text.ends_with(last)
+}
+
+/// The line without the `testrig: ` / `testrig::http: ` prefix and a following
+/// ``test `name` failed: ``, which are written separately from the message itself.
+fn without_message_prefix(line: &str) -> Option<&str> {
+    let rest = line
+        .strip_prefix("testrig: ")
+        .or_else(|| line.strip_prefix("testrig::http: "))?;
+    Some(
+        rest.strip_prefix("test `")
+            .and_then(|r| r.split_once("` failed: "))
+            .map_or(rest, |(_, r)| r),
+    )
 }
