@@ -156,7 +156,7 @@ mod tests {
 
     /// Time stands still at `START` until a test moves it.
     #[fixture]
-    fn clock() -> ClockGuard {
+    fn frozen_clock() -> ClockGuard {
         clock::freeze_at(UNIX_EPOCH + START)
     }
 
@@ -170,7 +170,7 @@ mod tests {
 
     #[testrig::test]
     fn twenty_categories_of_ten_requests_allow_exactly_one_hundred(
-        _clock: ClockGuard,
+        _frozen_clock: ClockGuard,
         limiter: RateLimiter,
     ) {
         let mut limiter = limiter;
@@ -186,7 +186,7 @@ mod tests {
     }
 
     #[testrig::test]
-    fn one_category_gets_ten_per_window(_clock: ClockGuard, limiter: RateLimiter) {
+    fn one_category_gets_ten_per_window(_frozen_clock: ClockGuard, limiter: RateLimiter) {
         let mut limiter = limiter;
         for _ in 0..10 {
             assert_eq!(limiter.check("search").unwrap(), Decision::Allowed);
@@ -209,29 +209,29 @@ mod tests {
     fn the_window_slides_at_thirty_minutes(
         after: u64,
         expected: Decision,
-        clock: ClockGuard,
+        frozen_clock: ClockGuard,
         limiter: RateLimiter,
     ) {
         let mut limiter = limiter;
         for _ in 0..10 {
             assert_eq!(limiter.check("search").unwrap(), Decision::Allowed);
         }
-        clock.advance(Duration::from_secs(after));
+        frozen_clock.advance(Duration::from_secs(after));
         assert_eq!(limiter.check("search").unwrap(), expected);
     }
 
     #[testrig::test]
-    fn the_window_slides_rather_than_resetting(clock: ClockGuard, limiter: RateLimiter) {
+    fn the_window_slides_rather_than_resetting(frozen_clock: ClockGuard, limiter: RateLimiter) {
         let mut limiter = limiter;
         for _ in 0..5 {
             assert_eq!(limiter.check("search").unwrap(), Decision::Allowed);
         }
-        clock.advance(Duration::from_secs(10 * 60));
+        frozen_clock.advance(Duration::from_secs(10 * 60));
         for _ in 0..5 {
             assert_eq!(limiter.check("search").unwrap(), Decision::Allowed);
         }
         // 30 minutes after the first five: only they have left the window.
-        clock.advance(Duration::from_secs(20 * 60));
+        frozen_clock.advance(Duration::from_secs(20 * 60));
         let allowed = (0..10)
             .filter(|_| limiter.check("search").unwrap() == Decision::Allowed)
             .count();
@@ -239,7 +239,7 @@ mod tests {
     }
 
     #[testrig::test]
-    fn the_global_window_also_slides(clock: ClockGuard, limiter: RateLimiter) {
+    fn the_global_window_also_slides(frozen_clock: ClockGuard, limiter: RateLimiter) {
         let mut limiter = limiter;
         for c in 0..10 {
             for _ in 0..10 {
@@ -250,12 +250,15 @@ mod tests {
             limiter.check("fresh").unwrap(),
             Decision::Limited { .. }
         ));
-        clock.advance(Duration::from_secs(WINDOW));
+        frozen_clock.advance(Duration::from_secs(WINDOW));
         assert_eq!(limiter.check("fresh").unwrap(), Decision::Allowed);
     }
 
     #[testrig::test]
-    fn acquire_waits_on_the_fake_clock_without_sleeping(clock: ClockGuard, limiter: RateLimiter) {
+    fn acquire_waits_on_the_fake_clock_without_sleeping(
+        frozen_clock: ClockGuard,
+        limiter: RateLimiter,
+    ) {
         let mut limiter = limiter;
         let start = clock::Instant::now();
         for _ in 0..11 {
@@ -264,7 +267,7 @@ mod tests {
         // The eleventh waited out the window: exactly 30 minutes on the fake clock.
         assert_eq!(start.elapsed(), Duration::from_secs(WINDOW));
         assert_eq!(
-            clock.now(),
+            frozen_clock.now(),
             UNIX_EPOCH + START + Duration::from_secs(WINDOW)
         );
     }
