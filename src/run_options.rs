@@ -1,4 +1,4 @@
-//! How the `isolated`, `timeout = "..."` and `serial = "..."` options of a test combine. The
+//! How the `isolated`, `timeout = "..."`, `serial` and `shared = "..."` options of a test combine. The
 //! fixture runner calls [`drive`] / [`drive_async`] with the whole test (set-up, body,
 //! teardown, leak check, verdict) as one closure; `run_with_options` does the same for a bare
 //! body.
@@ -23,8 +23,10 @@ pub struct RunOptions {
     pub isolated: bool,
     /// Time limit as written (`timeout = "5s"`); `TESTRIG_TIMEOUT` when absent.
     pub timeout: Option<&'static str>,
-    /// Serial keys (`serial = "db"`), taken in this order.
+    /// Keys held exclusively (`serial = "db"`; `""` for a bare `serial`), taken in this order.
     pub serial: &'static [&'static str],
+    /// Keys held shared (`shared = "db"`), taken after the serial keys.
+    pub shared: &'static [&'static str],
 }
 
 impl RunOptions {
@@ -33,6 +35,7 @@ impl RunOptions {
         isolated: false,
         timeout: None,
         serial: &[],
+        shared: &[],
     };
 
     #[track_caller]
@@ -56,10 +59,9 @@ impl RunOptions {
 
     #[track_caller]
     fn take_keys(&self) -> Vec<crate::SerialGuard> {
-        self.serial
-            .iter()
-            .map(|key| crate::lock::serial(*key))
-            .collect()
+        let serial = self.serial.iter().map(|key| crate::lock::serial(*key));
+        let shared = self.shared.iter().map(|key| crate::lock::shared(*key));
+        serial.chain(shared).collect()
     }
 }
 

@@ -188,17 +188,28 @@ pub(crate) fn test_options(args: &TestArgs, cases: &[CaseAttr], cx: &mut Ctxt) {
         }
     }
     let mut seen: Vec<String> = Vec::new();
-    for key in &args.serial {
+    for (option, key) in args
+        .serial
+        .iter()
+        .map(|k| ("serial", k))
+        .chain(args.shared.iter().map(|k| ("shared", k)))
+    {
         let text = key.value();
         if text.trim().is_empty() {
             cx.error(
                 key.span(),
-                "a serial key cannot be empty; name the shared resource, e.g. `serial = \"db\"`",
+                format!(
+                    "a {option} key cannot be empty; name the shared resource, e.g. \
+                     `{option} = \"db\"`, or write a bare `serial` for the keyless key"
+                ),
             );
         } else if seen.contains(&text) {
             cx.error(
                 key.span(),
-                format!("serial key `{text}` is listed twice; list each key once"),
+                format!(
+                    "key `{text}` is listed twice; list each key once, as `serial` (alone on \
+                     the key) or as `shared` (beside other shared holders)"
+                ),
             );
         } else {
             seen.push(text);

@@ -25,10 +25,25 @@ impl fmt::Display for Leak {
 pub(crate) fn restore_owner(owner: Owner) -> Vec<Leak> {
     let mut state = lock();
     let mut leaks = Vec::new();
+    let mut freed = false;
     for key_state in &mut state.keys {
+        let before = key_state.sharers.len();
+        key_state.sharers.retain(|s| {
+            if s.owner == owner {
+                leaks.push(Leak {
+                    key: key_state.key.clone(),
+                    site: s.site,
+                });
+            }
+            s.owner != owner
+        });
+        if before != key_state.sharers.len() && key_state.sharers.is_empty() {
+            freed = true;
+        }
         if !matches!(key_state.holder, Some((o, _)) if o == owner) {
             continue;
         }
+        freed = true;
         leaks.extend(key_state.layers.drain(..).map(|l| Leak {
             key: key_state.key.clone(),
             site: l.site,
@@ -42,7 +57,7 @@ pub(crate) fn restore_owner(owner: Owner) -> Vec<Leak> {
         key_state.holder = None;
         key_state.original = Value::Unit;
     }
-    if !leaks.is_empty() && state.waiters > 0 {
+    if freed && state.waiters > 0 {
         core().changed.notify_all();
     }
     leaks.sort_by_key(|l| (l.site.file(), l.site.line(), l.site.column()));
@@ -61,7 +76,7 @@ pub(crate) fn live_guards() -> Vec<(Leak, String)> {
                 .as_ref()
                 .map(|(_, h)| h.to_string())
                 .unwrap_or_default();
-            s.layers.iter().map(move |l| {
+            let layers = s.layers.iter().map(move |l| {
                 (
                     Leak {
                         key: s.key.clone(),
@@ -69,7 +84,17 @@ pub(crate) fn live_guards() -> Vec<(Leak, String)> {
                     },
                     holder.clone(),
                 )
-            })
+            });
+            let shares = s.sharers.iter().map(|sh| {
+                (
+                    Leak {
+                        key: s.key.clone(),
+                        site: sh.site,
+                    },
+                    sh.holder.to_string(),
+                )
+            });
+            layers.chain(shares)
         })
         .collect();
     live.sort_by_key(|(l, _)| (l.site.file(), l.site.line()));

@@ -8,6 +8,15 @@
 //! what the world sees, and when the last layer goes the original comes back. So guards may be
 //! dropped in any order and the state still ends where it started.
 //!
+//! A key may also be held *shared* ([`patch_shared`]): any number of owners hold it together,
+//! and an exclusive holder waits for all of them, and they for it. A key may have a parent
+//! (every env var has the whole environment, [`Key::EnvAll`]): holding the child exclusively
+//! holds the parent shared, so `env::lock_all` (the parent, exclusively) waits until no other
+//! test has an env patch live, while env patches of different keys still run side by side. The
+//! parent costs an env patch two field reads: the parent's holder and its count of exclusive
+//! waiters. Exclusive waiters go first: a shared request from an owner that holds nothing on
+//! the key waits behind them, unless that wait would close a cycle.
+//!
 //! All bookkeeping sits behind one mutex. Operations under it are short (a map lookup and the
 //! write of the value itself), and one lock makes multi-key patches atomic: a patch waits until
 //! all of its keys are free, then takes them together, so no two patches can each hold a part
@@ -25,6 +34,7 @@ use std::sync::{Condvar, Mutex, MutexGuard, OnceLock, PoisonError};
 use crate::context::{Holder, Owner, current_holder, current_owner};
 
 use key::PassThrough;
+pub(crate) use wait::Mode;
 pub(crate) use key::{Key, KeyView, NoState, Slot, Value};
 use leak::thread_owner;
 pub(crate) use leak::{live_guards, poison_for_tests, report, restore_owner};
@@ -45,10 +55,26 @@ struct KeyState {
     /// The next older slot whose key has the same hash.
     same_hash: Option<usize>,
     slot: &'static dyn Slot,
-    /// Who holds the key; `None` exactly when `layers` is empty.
+    /// Who holds the key exclusively; `None` exactly when `layers` is empty.
     holder: Option<(Owner, Holder)>,
     original: Value,
     layers: Vec<Layer>,
+    /// Shared holds (`lock::shared`), which carry no value.
+    sharers: Vec<Share>,
+    /// The slot of the parent key, which holding this one holds shared.
+    parent: Option<usize>,
+    /// Slots whose parent this is: each one held is a shared hold of this key.
+    children: Vec<usize>,
+    /// Owners waiting to take this key exclusively; shared requests from owners that hold
+    /// nothing on it queue behind them, so a stream of shared holders cannot starve them.
+    excl_waiting: u32,
+}
+
+struct Share {
+    guard: u64,
+    owner: Owner,
+    holder: Holder,
+    site: &'static Location<'static>,
 }
 
 impl KeyState {
@@ -66,8 +92,8 @@ struct State {
     /// Key hash -> the newest slot with that hash; older ones chain through `same_hash`.
     index: HashMap<u64, usize, BuildHasherDefault<PassThrough>>,
     keys: Vec<KeyState>,
-    /// What each blocked owner is waiting for (a slot index), to find wait cycles.
-    waiting: HashMap<Owner, usize>,
+    /// What each blocked owner is waiting for (a slot index and mode), to find wait cycles.
+    waiting: HashMap<Owner, (usize, Mode)>,
     waiters: usize,
     next_guard: u64,
 }
@@ -95,6 +121,10 @@ impl State {
         if let Some(at) = self.find(key) {
             return at;
         }
+        let parent = match key {
+            KeyView::Env(_) => Some(self.slot_of(KeyView::EnvAll, &NoState)),
+            _ => None,
+        };
         let at = self.keys.len();
         let same_hash = self.index.insert(key.hash64(), at);
         self.keys.push(KeyState {
@@ -104,7 +134,14 @@ impl State {
             holder: None,
             original: Value::Unit,
             layers: Vec::new(),
+            sharers: Vec::new(),
+            parent,
+            children: Vec::new(),
+            excl_waiting: 0,
         });
+        if let Some(p) = parent {
+            self.keys[p].children.push(at);
+        }
         at
     }
 }
@@ -215,6 +252,7 @@ impl Keys {
 pub(crate) struct Guard {
     id: u64,
     keys: Keys,
+    mode: Mode,
 }
 
 /// Patches one key; see [`patch`]. The common case, kept free of allocations in the core.
@@ -224,7 +262,7 @@ pub(crate) fn patch_one(change: Change<'_>) -> Guard {
     let owner = current_owner();
     let mut state = lock();
     let at = state.slot_of(change.key.view(), change.slot);
-    state = wait_for_keys(state, owner, &[at], site);
+    state = wait_for_keys(state, owner, &[at], Mode::Exclusive, site);
     let id = state.next_guard();
     let result = push_layer(&mut state, at, change.value, owner, id, site);
     finish(
@@ -233,9 +271,52 @@ pub(crate) fn patch_one(change: Change<'_>) -> Guard {
         Guard {
             id,
             keys: Keys::One(at),
+            mode: Mode::Exclusive,
         },
         result,
     )
+}
+
+/// Holds `key` shared: beside other shared holders, never beside an exclusive holder of
+/// another owner. An owner that holds the key exclusively may also take it shared.
+///
+/// Panics like [`patch`] when the wait would never end or outlasts the lock timeout.
+#[track_caller]
+pub(crate) fn patch_shared(key: KeyView<'_>) -> Guard {
+    let site = Location::caller();
+    let owner = current_owner();
+    let mut state = lock();
+    let at = state.slot_of(key, &NoState);
+    state = wait_for_keys(state, owner, &[at], Mode::Shared, site);
+    let id = state.next_guard();
+    state.keys[at].sharers.push(Share {
+        guard: id,
+        owner,
+        holder: current_holder(),
+        site,
+    });
+    finish(
+        state,
+        owner,
+        Guard {
+            id,
+            keys: Keys::One(at),
+            mode: Mode::Shared,
+        },
+        Ok(()),
+    )
+}
+
+/// Whether any owner holds `key`, shared or exclusive (for a parent key: or any of its
+/// children).
+pub(crate) fn is_held(key: KeyView<'_>) -> bool {
+    let state = lock();
+    state.find(key).is_some_and(|at| {
+        let k = &state.keys[at];
+        k.holder.is_some()
+            || !k.sharers.is_empty()
+            || k.children.iter().any(|&c| state.keys[c].holder.is_some())
+    })
 }
 
 /// Takes every key of `changes` for the current owner (waiting while another owner holds any
@@ -265,7 +346,7 @@ pub(crate) fn patch(mut changes: Vec<Change<'_>>) -> Guard {
         slots.push(state.slot_of(change.key.view(), change.slot));
         values.push(change.value);
     }
-    state = wait_for_keys(state, owner, &slots, site);
+    state = wait_for_keys(state, owner, &slots, Mode::Exclusive, site);
     let id = state.next_guard();
     let mut result = Ok(());
     let mut taken = 0;
@@ -280,6 +361,7 @@ pub(crate) fn patch(mut changes: Vec<Change<'_>>) -> Guard {
     let guard = Guard {
         id,
         keys: Keys::Many(slots.into_boxed_slice()),
+        mode: Mode::Exclusive,
     };
     finish(state, owner, guard, result)
 }
@@ -406,7 +488,15 @@ impl Drop for Guard {
         let mut state = lock();
         let mut freed = false;
         for &at in self.keys.as_slice() {
-            freed |= remove_layer(&mut state.keys[at], self.id);
+            freed |= match self.mode {
+                Mode::Exclusive => remove_layer(&mut state.keys[at], self.id),
+                Mode::Shared => {
+                    let sharers = &mut state.keys[at].sharers;
+                    let before = sharers.len();
+                    sharers.retain(|s| s.guard != self.id);
+                    sharers.len() != before
+                }
+            };
         }
         if freed && state.waiters > 0 {
             core().changed.notify_all();
