@@ -81,7 +81,7 @@ extern crate self as testrig;
 pub mod __private;
 
 pub use clock::ClockGuard;
-pub use env::EnvGuard;
+pub use env::{EnvGuard, WholeEnvGuard};
 pub use fs::CwdGuard;
 #[cfg(feature = "tempfile")]
 pub use fs::TempDir;
@@ -169,6 +169,7 @@ pub mod prelude {
     #[cfg(any(feature = "log", feature = "tracing"))]
     pub use crate::log::{Level, LogCapture};
     pub use crate::{ClockGuard, CwdGuard, EnvGuard, PatchGuard, SerialGuard, TaskScope};
+    pub use crate::WholeEnvGuard;
     pub use crate::{clock, env, fs, lock};
     pub use crate::{patch, patchable, spy};
 
@@ -178,6 +179,6 @@ pub mod prelude {
     pub use crate::fixture::tmp_dir;
     #[cfg(feature = "http")]
     pub use crate::fixture::{blocking_mock_server, mock_server};
-    pub use crate::fixture::{scope, test_context};
+    pub use crate::fixture::{scope, test_context, whole_env};
     pub use crate::{fixture, fixture_use};
 }

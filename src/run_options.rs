@@ -115,7 +115,10 @@ pub(crate) fn drive(
         return here();
     };
     let what = describe_context(ctx);
-    if let Err(message) = crate::timeout::run_limited(limit, &what, Some(ctx.name()), here) {
+    if let Err(mut message) = crate::timeout::run_limited(limit, &what, Some(ctx.name()), here) {
+        if let Some(released) = crate::__private::release_timed_out(ctx) {
+            message = format!("{message}\n{released}");
+        }
         on_timeout.fail(message);
     }
 }
@@ -151,7 +154,7 @@ pub(crate) async fn drive_async(
     let start = Instant::now();
     if ctx.wrap(crate::timeout::race(limit, here)).await.is_none() {
         let elapsed = start.elapsed();
-        let leaks = crate::__private::restore_leaked_guards(ctx)
+        let leaks = crate::__private::release_timed_out(ctx)
             .map(|text| format!("\n{text}"))
             .unwrap_or_default();
         on_timeout.fail(format!(

@@ -37,7 +37,7 @@ use key::PassThrough;
 pub(crate) use wait::Mode;
 pub(crate) use key::{Key, KeyView, NoState, Slot, Value};
 use leak::thread_owner;
-pub(crate) use leak::{live_guards, poison_for_tests, report, restore_owner};
+pub(crate) use leak::{live_guards, poison_for_tests, report, restore_owner, take_problems};
 pub(crate) use wait::lock_timeout;
 use wait::wait_for_keys;
 
@@ -96,6 +96,9 @@ struct State {
     waiting: HashMap<Owner, (usize, Mode)>,
     waiters: usize,
     next_guard: u64,
+    /// Restores that failed, with the owner whose test they fail; taken at the end of that
+    /// test, or at process exit (which then fails the run).
+    problems: Vec<(Owner, String)>,
 }
 
 impl State {
@@ -486,10 +489,11 @@ pub(crate) fn update_top(key: &Key, f: impl FnOnce(&Value) -> Option<Value>) -> 
 impl Drop for Guard {
     fn drop(&mut self) {
         let mut state = lock();
+        let state = &mut *state;
         let mut freed = false;
         for &at in self.keys.as_slice() {
             freed |= match self.mode {
-                Mode::Exclusive => remove_layer(&mut state.keys[at], self.id),
+                Mode::Exclusive => remove_layer(&mut state.keys[at], self.id, &mut state.problems),
                 Mode::Shared => {
                     let sharers = &mut state.keys[at].sharers;
                     let before = sharers.len();
@@ -505,20 +509,18 @@ impl Drop for Guard {
 }
 
 /// Takes guard `id`'s layer off a key and writes what becomes visible. Returns whether the key
-/// became free. Never panics: a failed write is reported on stderr, because a `Drop` that panics
-/// during an unwind would abort the whole test binary.
-fn remove_layer(key_state: &mut KeyState, id: u64) -> bool {
+/// became free. Never panics, because a `Drop` that panics during an unwind would abort the
+/// whole test binary: a failed write is recorded against the holder, whose test then fails.
+fn remove_layer(key_state: &mut KeyState, id: u64, problems: &mut Vec<(Owner, String)>) -> bool {
     // Absent when the layer was already restored at the end of its test.
     let Some(pos) = key_state.layers.iter().position(|l| l.guard == id) else {
         return false;
     };
     let was_top = pos + 1 == key_state.layers.len();
-    key_state.layers.remove(pos);
+    let removed = key_state.layers.remove(pos);
     if was_top && let Err(err) = key_state.slot.write(&key_state.key, key_state.visible()) {
-        report(format_args!(
-            "testrig: could not restore {}: {err}",
-            key_state.key
-        ));
+        let owner = key_state.holder.as_ref().map_or(Owner::Session, |(o, _)| *o);
+        problems.push((owner, leak::failed_restore(key_state, Some(removed.site), &err)));
     }
     if key_state.layers.is_empty() {
         key_state.holder = None;

@@ -53,7 +53,7 @@ use crate::env::EnvGuard;
 /// server.assert_received(post("/items").json_includes(json!({"name": "pen"}))).await;
 /// # });
 /// ```
-#[must_use = "the server stops serving when it drops; bind it with `let server = ...`"]
+#[must_use = "the server stops serving when it drops, and `let _ = ...` drops it at once; bind it with `let server = ...`"]
 pub struct MockServer {
     inner: wiremock::MockServer,
     recorder: Arc<Recorder>,
