@@ -29,6 +29,8 @@
 //!   like [`lock::shared`](crate::lock::shared) and [`lock::serial`](crate::lock::serial).
 //!   A test that patches a variable and then calls `lock_all` fails at once naming both
 //!   lines: take `lock_all` (or `whole_env`) first, then patch.
+//! - A test waiting for `lock_all` goes first: env patches of tests that have none live
+//!   wait behind it, so a stream of short patches cannot starve it.
 //! - Waits keep the lock timeout (`TESTRIG_LOCK_TIMEOUT`, 60 s) and the messages name the test
 //!   that holds the key; a cycle of tests waiting for each other panics at once.
 //! - Env patches made by session fixtures live until the process exits; `lock_all` does not

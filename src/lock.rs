@@ -19,9 +19,6 @@
 //! `#[parallel(db)]` and `#[serial]` (serial_test's `file_serial`/`file_parallel` too: every
 //! key here holds across processes).
 //!
-//! - Exclusive waiters go first: once a test waits for the exclusive side, tests asking for
-//!   the shared side queue behind it (unless they already hold the key), so a stream of
-//!   shared tests cannot starve it.
 //! - One test may take a key again in the same mode, nested, without waiting for itself, and
 //!   may take the shared side of a key it holds exclusively. A testrig test that calls another
 //!   testrig-annotated test function re-enters the keys it already holds.

@@ -14,8 +14,8 @@
 //! holds the parent shared, so `env::lock_all` (the parent, exclusively) waits until no other
 //! test has an env patch live, while env patches of different keys still run side by side. The
 //! parent costs an env patch two field reads: the parent's holder and its count of exclusive
-//! waiters. Exclusive waiters go first: a shared request from an owner that holds nothing on
-//! the key waits behind them, unless that wait would close a cycle.
+//! waiters. On a parent key exclusive waiters go first: a shared request from an owner that
+//! holds nothing on the key waits behind them, unless that wait would close a cycle.
 //!
 //! All bookkeeping sits behind one mutex. Operations under it are short (a map lookup and the
 //! write of the value itself), and one lock makes multi-key patches atomic: a patch waits until

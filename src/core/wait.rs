@@ -43,6 +43,15 @@ impl State {
             || k.children.iter().any(|&c| self.holds(owner, c))
     }
 
+    /// Whether a shared request waits behind exclusive waiters. Only on a parent key (the
+    /// whole environment), where shared holds are short patches taken again and again, so a
+    /// `lock_all` could wait forever for a moment with none live; a named key's shared holders
+    /// are whole tests, which end.
+    fn queues_behind_exclusive(&self, owner: Owner, at: usize) -> bool {
+        let k = &self.keys[at];
+        k.excl_waiting > 0 && !k.children.is_empty() && !self.holds(owner, at)
+    }
+
     /// The common path: no allocation, a few field reads for an env var.
     fn check(&self, owner: Owner, at: usize, mode: Mode) -> Check {
         let k = &self.keys[at];
@@ -75,7 +84,7 @@ impl State {
                 }
             }
             Mode::Shared => {
-                if k.excl_waiting > 0 && !self.holds(owner, at) {
+                if self.queues_behind_exclusive(owner, at) {
                     return Check::Blocked;
                 }
             }
@@ -128,7 +137,7 @@ impl State {
                 }
             }
             Mode::Shared => {
-                if k.excl_waiting > 0 && !self.holds(owner, at) {
+                if self.queues_behind_exclusive(owner, at) {
                     for (o, _) in self
                         .waiting
                         .iter()
@@ -296,14 +305,18 @@ pub(super) fn wait_for_keys(
             && now >= deadline
         {
             let b = blocks.iter().find(|b| !b.soft).unwrap_or(&blocks[0]);
+            let held = if b.at == at {
+                "it".to_owned()
+            } else {
+                state.keys[b.at].key.to_string()
+            };
             let message = format!(
-                "testrig: waited {:?} to take {} at {site}, but test `{}` still holds {} \
+                "testrig: waited {:?} to take {} at {site}, but test `{}` still holds {held} \
                  (guard created at {}). Drop that guard sooner, or raise TESTRIG_LOCK_TIMEOUT \
                  (seconds) if the wait is legitimate.",
                 limit,
                 state.keys[at].key,
                 b.holder.as_ref().map(ToString::to_string).unwrap_or_default(),
-                state.keys[b.at].key,
                 b.site.unwrap_or(site),
             );
             stop_waiting(&mut state, owner, queued);
