@@ -153,6 +153,32 @@ fn a_failed_restore_in_a_testrig_test_fails_that_test() {
     assert!(!stderr.contains("the run fails"), "{stderr}");
 }
 
+#[testrig::test(timeout = "300ms")]
+fn testrig_test_that_times_out_holding_keys() {
+    if std::env::var(CHILD).as_deref() == Ok("timeout") {
+        let _key = testrig::lock::serial("testrig-exit-timed-out");
+        let _env = testrig::env::set("TESTRIG_EXIT_TIMED_OUT", "x");
+        std::thread::sleep(std::time::Duration::from_secs(5));
+    }
+}
+
+#[test]
+fn a_timed_out_tests_keys_are_reported_once_with_the_timeout_not_as_a_leak_at_exit() {
+    let (out, stderr) = run_child("testrig_test_that_times_out_holding_keys", "timeout");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("1 failed"), "{stdout}\n{stderr}");
+    assert!(stderr.contains("timed out after"), "{stderr}");
+    assert_eq!(
+        stderr.matches("what the timed-out test held was restored and released").count(),
+        1,
+        "{stderr}"
+    );
+    assert!(stderr.contains("serial key `testrig-exit-timed-out` patched at"), "{stderr}");
+    assert!(stderr.contains("env var `TESTRIG_EXIT_TIMED_OUT` patched at"), "{stderr}");
+    assert!(!stderr.contains("at process exit"), "{stderr}");
+    assert!(!stderr.contains("the run fails"), "{stderr}");
+}
+
 /// The line of this file where `needle` first appears.
 fn line_of(needle: &str) -> usize {
     include_str!("exit_report.rs")
