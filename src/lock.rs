@@ -15,9 +15,10 @@
 //! exclusive one. The test options are the same thing on a whole test:
 //! `#[testrig::test(serial = "db")]`, `#[testrig::test(shared = "db")]`, and the keyless
 //! `#[testrig::test(serial)]` ([`serial_keyless`]), which holds a key of its own (`""`) and so
-//! excludes only other keyless serial tests. These are serial_test's `#[serial(db)]`,
-//! `#[parallel(db)]` and `#[serial]` (serial_test's `file_serial`/`file_parallel` too: every
-//! key here holds across processes).
+//! excludes only other keyless serial tests, and its shared side `#[testrig::test(shared)]`
+//! ([`shared_keyless`]). These are serial_test's `#[serial(db)]`, `#[parallel(db)]`,
+//! `#[serial]` and `#[parallel]` (serial_test's `file_serial`/`file_parallel` too: every key
+//! here holds across processes).
 //!
 //! - One test may take a key again in the same mode, nested, without waiting for itself, and
 //!   may take the shared side of a key it holds exclusively. A testrig test that calls another
@@ -111,6 +112,19 @@ pub fn shared(key: impl Into<String>) -> SerialGuard {
 #[track_caller]
 pub fn serial_keyless() -> SerialGuard {
     serial("")
+}
+
+/// The shared side of the keyless key: what `#[testrig::test(shared)]` holds, and
+/// serial_test's bare `#[parallel]`. Runs beside other keyless shared holders, never beside a
+/// keyless serial one.
+///
+/// ```
+/// let _beside_others = testrig::lock::shared_keyless();
+/// assert!(testrig::lock::is_held(""));
+/// ```
+#[track_caller]
+pub fn shared_keyless() -> SerialGuard {
+    shared("")
 }
 
 /// Takes only the in-process part of key `key`, exclusively: tests of this process wait for

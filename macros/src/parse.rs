@@ -66,9 +66,11 @@ pub(crate) struct TestArgs {
     /// Serial keys in the order written.
     pub(crate) serial: Vec<LitStr>,
     /// A bare `serial`: the keyless serial key.
-    pub(crate) serial_keyless: bool,
+    pub(crate) serial_keyless: Option<Span>,
     /// Keys held shared (`shared = "db"`), in the order written.
     pub(crate) shared: Vec<LitStr>,
+    /// A bare `shared`: the shared side of the keyless key.
+    pub(crate) shared_keyless: Option<Span>,
 }
 
 impl TestArgs {
@@ -77,13 +79,14 @@ impl TestArgs {
         self.isolated
             || self.timeout.is_some()
             || !self.serial.is_empty()
-            || self.serial_keyless
+            || self.serial_keyless.is_some()
             || !self.shared.is_empty()
+            || self.shared_keyless.is_some()
     }
 }
 
 const TEST_OPTIONS: &str = "expected `isolated`, `timeout = \"5s\"`, `serial`, `serial = \"key\"`, \
-                            `shared = \"key\"` or `no_autouse`";
+                            `shared`, `shared = \"key\"` or `no_autouse`";
 
 pub(crate) fn test_args(args: TokenStream, cx: &mut Ctxt) -> TestArgs {
     let mut out = TestArgs::default();
@@ -118,8 +121,9 @@ pub(crate) fn test_args(args: TokenStream, cx: &mut Ctxt) -> TestArgs {
                     "`timeout` takes a duration in a string literal, e.g. `timeout = \"5s\"`",
                 ),
             },
-            (SERIAL, Meta::Path(_)) => out.serial_keyless = true,
+            (SERIAL, Meta::Path(p)) => out.serial_keyless = Some(p.span()),
             (SERIAL, Meta::NameValue(nv)) => out.serial = serial_keys(SERIAL, &nv.value, cx),
+            (SHARED, Meta::Path(p)) => out.shared_keyless = Some(p.span()),
             (SHARED, Meta::NameValue(nv)) => out.shared = serial_keys(SHARED, &nv.value, cx),
             _ => cx.error_at(&meta, format!("write the option as `{key} = \"...\"`")),
         }

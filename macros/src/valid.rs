@@ -187,6 +187,13 @@ pub(crate) fn test_options(args: &TestArgs, cases: &[CaseAttr], cx: &mut Ctxt) {
             cx.error(limit.span(), problem);
         }
     }
+    if let (Some(_), Some(shared)) = (args.serial_keyless, args.shared_keyless) {
+        cx.error(
+            shared,
+            "the keyless key is listed twice; keep `serial` (alone on the key) or `shared` \
+             (beside other shared holders)",
+        );
+    }
     let mut seen: Vec<String> = Vec::new();
     for (option, key) in args
         .serial
@@ -200,7 +207,7 @@ pub(crate) fn test_options(args: &TestArgs, cases: &[CaseAttr], cx: &mut Ctxt) {
                 key.span(),
                 format!(
                     "a {option} key cannot be empty; name the shared resource, e.g. \
-                     `{option} = \"db\"`, or write a bare `serial` for the keyless key"
+                     `{option} = \"db\"`, or write a bare `{option}` for the keyless key"
                 ),
             );
         } else if seen.contains(&text) {

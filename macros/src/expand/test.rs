@@ -190,15 +190,16 @@ pub(super) fn meta_static(
                 Some(t) => quote!(::core::option::Option::Some(#t)),
                 None => quote!(::core::option::Option::None),
             };
-            let keyless = o.serial_keyless.then(|| quote!("",));
+            let keyless = o.serial_keyless.is_some().then(|| quote!("",));
             let serial = &o.serial;
+            let shared_keyless = o.shared_keyless.is_some().then(|| quote!("",));
             let shared = &o.shared;
             quote! {
                 #p::RunOptions {
                     isolated: #isolated,
                     timeout: #timeout,
                     serial: &[#keyless #(#serial),*],
-                    shared: &[#(#shared),*],
+                    shared: &[#shared_keyless #(#shared),*],
                 }
             }
         }
