@@ -170,8 +170,9 @@ where
     let mut changes = Vec::new();
     for (k, v) in vars {
         let key = checked_key(k.as_ref()).to_owned();
+        #[allow(clippy::manual_map, reason = "a closure would hide the caller's line")]
         let value = match v.into_value() {
-            Some(v) => Some(checked_value(&key, &v)),
+            Some(v) => Some(checked_owned_value(&key, v)),
             None => None,
         };
         changes.push(Change::set(Key::Env(key), &EnvSlot, Value::Os(value)));
@@ -329,12 +330,23 @@ fn checked_key(key: &OsStr) -> &OsStr {
 }
 
 #[track_caller]
+fn checked_owned_value(key: &OsStr, value: OsString) -> OsString {
+    check_value(key, &value);
+    value
+}
+
+#[track_caller]
 fn checked_value(key: &OsStr, value: &OsStr) -> OsString {
+    check_value(key, value);
+    value.to_owned()
+}
+
+#[track_caller]
+fn check_value(key: &OsStr, value: &OsStr) {
     if value.as_encoded_bytes().contains(&0) {
         panic!(
             "testrig::env: the value for {key:?} contains a NUL byte, which the environment \
              cannot store; remove it"
         );
     }
-    value.to_owned()
 }

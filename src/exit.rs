@@ -75,14 +75,19 @@ extern "C" fn on_exit() {
         for problem in crate::core::take_problems(None) {
             fail_run(problem);
         }
-        let failures = std::mem::take(&mut *FAILURES.lock().unwrap_or_else(PoisonError::into_inner));
+        let failures =
+            std::mem::take(&mut *FAILURES.lock().unwrap_or_else(PoisonError::into_inner));
         if failures.is_empty() {
             return;
         }
         let mut text = format!(
             "\ntestrig: the run fails: {} problem{} found where no test could fail any more:\n",
             failures.len(),
-            if failures.len() == 1 { " was" } else { "s were" }
+            if failures.len() == 1 {
+                " was"
+            } else {
+                "s were"
+            }
         );
         for failure in &failures {
             text += &format!("  - {}\n", failure.replace('\n', "\n    "));

@@ -161,6 +161,7 @@ pub use testrig_macros::{fixture, fixture_use, test};
 /// `use testrig::prelude::*;` brings the guard modules and types, the macros and the
 /// built-in fixtures.
 pub mod prelude {
+    pub use crate::WholeEnvGuard;
     pub use crate::context::TestContext;
     #[cfg(feature = "tempfile")]
     pub use crate::fs::TempDir;
@@ -169,7 +170,6 @@ pub mod prelude {
     #[cfg(any(feature = "log", feature = "tracing"))]
     pub use crate::log::{Level, LogCapture};
     pub use crate::{ClockGuard, CwdGuard, EnvGuard, PatchGuard, SerialGuard, TaskScope};
-    pub use crate::WholeEnvGuard;
     pub use crate::{clock, env, fs, lock};
     pub use crate::{patch, patchable, spy};
 

@@ -183,4 +183,3 @@ fn take(key: String, mode: Mode, across_processes: bool) -> SerialGuard {
         _core: core,
     }
 }
-

@@ -23,7 +23,10 @@ fn assert_run_failed(out: &Output, stderr: &str) {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("1 passed"), "{stdout}\n{stderr}");
     assert_eq!(out.status.code(), Some(101), "{stdout}\n{stderr}");
-    assert!(stderr.contains("testrig: the run fails: 1 problem was found"), "{stderr}");
+    assert!(
+        stderr.contains("testrig: the run fails: 1 problem was found"),
+        "{stderr}"
+    );
 }
 
 /// Does nothing unless started by one of the tests below.
@@ -131,11 +134,16 @@ fn a_plain_test_that_leaks_makes_the_run_fail_naming_the_test_key_and_line() {
 fn a_failed_restore_in_a_plain_test_makes_the_run_fail_naming_key_and_reason() {
     let (out, stderr) = run_child("plain_test_whose_restore_fails", "restore-plain");
     assert!(
-        stderr.contains("testrig: could not restore the current directory (patched at tests/exit_report.rs:"),
+        stderr.contains(
+            "testrig: could not restore the current directory (patched at tests/exit_report.rs:"
+        ),
         "{stderr}"
     );
     assert!(stderr.contains("No such file or directory"), "{stderr}");
-    assert!(stderr.contains("(in thread `plain_test_whose_restore_fails`)"), "{stderr}");
+    assert!(
+        stderr.contains("(in thread `plain_test_whose_restore_fails`)"),
+        "{stderr}"
+    );
     assert_run_failed(&out, &stderr);
 }
 
@@ -145,7 +153,9 @@ fn a_failed_restore_in_a_testrig_test_fails_that_test() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("1 failed"), "{stdout}\n{stderr}");
     assert!(
-        stderr.contains("testrig: could not restore the current directory (patched at tests/exit_report.rs:"),
+        stderr.contains(
+            "testrig: could not restore the current directory (patched at tests/exit_report.rs:"
+        ),
         "{stderr}"
     );
     assert!(stderr.contains("No such file or directory"), "{stderr}");
@@ -169,12 +179,20 @@ fn a_timed_out_tests_keys_are_reported_once_with_the_timeout_not_as_a_leak_at_ex
     assert!(stdout.contains("1 failed"), "{stdout}\n{stderr}");
     assert!(stderr.contains("timed out after"), "{stderr}");
     assert_eq!(
-        stderr.matches("what the timed-out test held was restored and released").count(),
+        stderr
+            .matches("what the timed-out test held was restored and released")
+            .count(),
         1,
         "{stderr}"
     );
-    assert!(stderr.contains("serial key `testrig-exit-timed-out` patched at"), "{stderr}");
-    assert!(stderr.contains("env var `TESTRIG_EXIT_TIMED_OUT` patched at"), "{stderr}");
+    assert!(
+        stderr.contains("serial key `testrig-exit-timed-out` patched at"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("env var `TESTRIG_EXIT_TIMED_OUT` patched at"),
+        "{stderr}"
+    );
     assert!(!stderr.contains("at process exit"), "{stderr}");
     assert!(!stderr.contains("the run fails"), "{stderr}");
 }

@@ -160,7 +160,10 @@ fn what_the_child_reports_at_exit_is_relayed_and_fails_the_test() {
             && text.contains("was still live"),
         "the child's exit report is missing:\n{text}"
     );
-    assert!(text.contains("the run fails: 1 problem was found"), "{text}");
+    assert!(
+        text.contains("the run fails: 1 problem was found"),
+        "{text}"
+    );
     assert!(
         text.contains("passed in its isolated child process")
             && text.contains("exited with code 101 while exiting"),

@@ -278,7 +278,10 @@ fn a_serial_holder_keeps_shared_processes_out_until_it_drops() {
     let start = std::time::Instant::now();
     while let Some(left) = Duration::from_millis(300).checked_sub(start.elapsed()) {
         if let Ok(line) = rx.recv_timeout(left) {
-            assert!(!line.contains("holding"), "a shared holder went in beside serial");
+            assert!(
+                !line.contains("holding"),
+                "a shared holder went in beside serial"
+            );
         }
     }
     drop(excl);

@@ -138,7 +138,10 @@ fn serial_keys(option: &str, value: &Expr, cx: &mut Ctxt) -> Vec<LitStr> {
     );
     match value {
         Expr::Array(list) if list.elems.is_empty() => {
-            cx.error_at(value, format!("list at least one key: `{option} = [\"db\"]`"));
+            cx.error_at(
+                value,
+                format!("list at least one key: `{option} = [\"db\"]`"),
+            );
             Vec::new()
         }
         Expr::Array(list) => list

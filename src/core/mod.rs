@@ -34,10 +34,10 @@ use std::sync::{Condvar, Mutex, MutexGuard, OnceLock, PoisonError};
 use crate::context::{Holder, Owner, current_holder, current_owner};
 
 use key::PassThrough;
-pub(crate) use wait::Mode;
 pub(crate) use key::{Key, KeyView, NoState, Slot, Value};
 use leak::thread_owner;
 pub(crate) use leak::{live_guards, poison_for_tests, report, restore_owner, take_problems};
+pub(crate) use wait::Mode;
 pub(crate) use wait::lock_timeout;
 use wait::wait_for_keys;
 
@@ -519,8 +519,14 @@ fn remove_layer(key_state: &mut KeyState, id: u64, problems: &mut Vec<(Owner, St
     let was_top = pos + 1 == key_state.layers.len();
     let removed = key_state.layers.remove(pos);
     if was_top && let Err(err) = key_state.slot.write(&key_state.key, key_state.visible()) {
-        let owner = key_state.holder.as_ref().map_or(Owner::Session, |(o, _)| *o);
-        problems.push((owner, leak::failed_restore(key_state, Some(removed.site), &err)));
+        let owner = key_state
+            .holder
+            .as_ref()
+            .map_or(Owner::Session, |(o, _)| *o);
+        problems.push((
+            owner,
+            leak::failed_restore(key_state, Some(removed.site), &err),
+        ));
     }
     if key_state.layers.is_empty() {
         key_state.holder = None;

@@ -52,8 +52,9 @@ impl State {
         k.excl_waiting > 0 && !k.children.is_empty() && !self.holds(owner, at)
     }
 
-    /// The common path: no allocation, a few field reads for an env var.
-    fn check(&self, owner: Owner, at: usize, mode: Mode) -> Check {
+    /// The common path: no allocation, a few field reads for an env var. With `jump_queue`, a
+    /// shared request does not wait behind exclusive waiters (that wait would close a cycle).
+    fn check(&self, owner: Owner, at: usize, mode: Mode, jump_queue: bool) -> Check {
         let k = &self.keys[at];
         if k.held_by_other(owner) {
             return Check::Blocked;
@@ -84,13 +85,13 @@ impl State {
                 }
             }
             Mode::Shared => {
-                if self.queues_behind_exclusive(owner, at) {
+                if !jump_queue && self.queues_behind_exclusive(owner, at) {
                     return Check::Blocked;
                 }
             }
         }
         match k.parent {
-            Some(p) => self.check(owner, p, Mode::Shared),
+            Some(p) => self.check(owner, p, Mode::Shared, jump_queue),
             None => Check::Free,
         }
     }
@@ -202,15 +203,18 @@ impl State {
     fn describe(&self, chain: &[Block]) -> String {
         let mut text = String::new();
         for (i, b) in chain.iter().enumerate() {
-            if i > 0 {
-                if let Some(&(at, _)) = self.waiting.get(&chain[i - 1].owner) {
-                    text += &format!("    which waits for {}\n", self.keys[at].key);
-                }
+            if i > 0
+                && let Some(&(at, _)) = self.waiting.get(&chain[i - 1].owner)
+            {
+                text += &format!("    which waits for {}\n", self.keys[at].key);
             }
             text += &format!(
                 "  - {} is held by `{}` (guard created at {})\n",
                 self.keys[b.at].key,
-                b.holder.as_ref().map(ToString::to_string).unwrap_or_default(),
+                b.holder
+                    .as_ref()
+                    .map(ToString::to_string)
+                    .unwrap_or_default(),
                 b.site.map_or_else(|| "?".into(), |s| s.to_string())
             );
         }
@@ -230,10 +234,11 @@ pub(super) fn wait_for_keys(
 ) -> MutexGuard<'static, State> {
     let mut deadline = None;
     let mut queued = None;
+    let mut jump_queue = false;
     loop {
         let mut blocked_at = None;
         for &at in slots {
-            match state.check(owner, at, mode) {
+            match state.check(owner, at, mode, jump_queue) {
                 Check::Free => {}
                 Check::Blocked => {
                     blocked_at = Some(at);
@@ -262,18 +267,23 @@ pub(super) fn wait_for_keys(
         let mut blocks = Vec::new();
         state.blockers(owner, at, mode, &mut blocks);
         if blocks.is_empty() {
-            // A parent's own check disagreed with its children; cannot happen, but never spin.
-            stop_waiting(&mut state, owner, queued);
-            return state;
+            // The queue this request waited in has no waiter left to name: go ahead of it.
+            if jump_queue {
+                stop_waiting(&mut state, owner, queued);
+                return state;
+            }
+            jump_queue = true;
+            continue;
         }
         // Queueing behind exclusive waiters is given up when one of them waits for us.
-        if blocks.iter().all(|b| b.soft)
+        if !jump_queue
+            && blocks.iter().all(|b| b.soft)
             && blocks
                 .iter()
                 .any(|b| state.reaches(b.owner, owner, false, &mut Vec::new()))
         {
-            stop_waiting(&mut state, owner, queued);
-            return state;
+            jump_queue = true;
+            continue;
         }
         for b in blocks.iter().filter(|b| !b.soft) {
             let mut path = Vec::new();
@@ -316,7 +326,10 @@ pub(super) fn wait_for_keys(
                  (seconds) if the wait is legitimate.",
                 limit,
                 state.keys[at].key,
-                b.holder.as_ref().map(ToString::to_string).unwrap_or_default(),
+                b.holder
+                    .as_ref()
+                    .map(ToString::to_string)
+                    .unwrap_or_default(),
                 b.site.unwrap_or(site),
             );
             stop_waiting(&mut state, owner, queued);

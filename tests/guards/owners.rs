@@ -110,7 +110,6 @@ fn a_wait_cycle_is_reported_instead_of_hanging() {
     assert!(messages[0].contains("owners.rs"), "{}", messages[0]);
 }
 
-
 #[test]
 fn a_leaked_guard_of_a_test_context_is_restored_and_described() {
     let k = key("CONTEXT_LEAK");

@@ -25,14 +25,20 @@ fn two_tests_side_by_side_each_see_their_own_clock() {
         r.arrive("freezer and reader");
         clock.advance(Duration::from_secs(5));
         assert_eq!(start.elapsed(), Duration::from_secs(5));
-        assert_eq!(SystemTime::now(), UNIX_EPOCH + Y2001 + Duration::from_secs(5));
+        assert_eq!(
+            SystemTime::now(),
+            UNIX_EPOCH + Y2001 + Duration::from_secs(5)
+        );
     });
     let (f, r) = (frozen.clone(), read.clone());
     let reader = as_test("reader", move || {
         f.arrive("freezer and reader");
         // The other test holds a clock frozen at 2001; this one reads the real time.
         let now = SystemTime::now();
-        assert!(now > UNIX_EPOCH + Duration::from_secs(1_600_000_000), "{now:?}");
+        assert!(
+            now > UNIX_EPOCH + Duration::from_secs(1_600_000_000),
+            "{now:?}"
+        );
         let a = Instant::now();
         std::thread::sleep(Duration::from_millis(2));
         assert!(Instant::now() > a, "the real Instant moves");

@@ -88,6 +88,9 @@ pub fn panic_text(result: std::thread::Result<()>) -> String {
     let payload = result.expect_err("expected a panic");
     match payload.downcast::<String>() {
         Ok(s) => *s,
-        Err(p) => p.downcast::<&str>().map(|s| (*s).to_owned()).unwrap_or_default(),
+        Err(p) => p
+            .downcast::<&str>()
+            .map(|s| (*s).to_owned())
+            .unwrap_or_default(),
     }
 }

@@ -18,7 +18,10 @@ fn inner_shared() {
 fn outer_serial_calls_inner_serial() {
     inner_serial();
     inner_serial();
-    assert!(lock::is_held("testrig-keys-reentry"), "the outer test still holds its key");
+    assert!(
+        lock::is_held("testrig-keys-reentry"),
+        "the outer test still holds its key"
+    );
 }
 
 #[testrig::test(shared = "testrig-keys-reentry-shared")]

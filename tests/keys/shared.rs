@@ -19,7 +19,10 @@ fn shared_body(name: &str) {
         return;
     }
     assert!(lock::is_held(KEY));
-    assert!(!SERIAL_INSIDE.load(Ordering::SeqCst), "{name} ran beside the serial test");
+    assert!(
+        !SERIAL_INSIDE.load(Ordering::SeqCst),
+        "{name} ran beside the serial test"
+    );
     SHARED_INSIDE.fetch_add(1, Ordering::SeqCst);
     // Serialized shared tests could never all be here at once: this fails, not hangs.
     ALL_THREE_INSIDE.arrive("the three shared tests");
@@ -52,9 +55,17 @@ fn serial_on_the_same_key() {
         return;
     }
     SERIAL_INSIDE.store(true, Ordering::SeqCst);
-    assert_eq!(SHARED_INSIDE.load(Ordering::SeqCst), 0, "shared tests ran beside serial");
+    assert_eq!(
+        SHARED_INSIDE.load(Ordering::SeqCst),
+        0,
+        "shared tests ran beside serial"
+    );
     std::thread::sleep(std::time::Duration::from_millis(20));
-    assert_eq!(SHARED_INSIDE.load(Ordering::SeqCst), 0, "shared tests ran beside serial");
+    assert_eq!(
+        SHARED_INSIDE.load(Ordering::SeqCst),
+        0,
+        "shared tests ran beside serial"
+    );
     SERIAL_INSIDE.store(false, Ordering::SeqCst);
 }
 
@@ -85,7 +96,11 @@ fn keyless_body() {
         return;
     }
     assert!(lock::is_held(""), "a bare `serial` holds the keyless key");
-    assert_eq!(KEYLESS_INSIDE.fetch_add(1, Ordering::SeqCst), 0, "two keyless tests overlapped");
+    assert_eq!(
+        KEYLESS_INSIDE.fetch_add(1, Ordering::SeqCst),
+        0,
+        "two keyless tests overlapped"
+    );
     std::thread::sleep(std::time::Duration::from_millis(20));
     KEYLESS_INSIDE.fetch_sub(1, Ordering::SeqCst);
 }
@@ -151,8 +166,14 @@ fn a_shared_hold_asked_for_exclusively_fails_at_once_naming_both_lines() {
         })
         .join(),
     );
-    assert!(text.contains("serial key `testrig-keys-upgrade` is asked for exclusively"), "{text}");
-    assert!(text.contains("already holds serial key `testrig-keys-upgrade` shared"), "{text}");
+    assert!(
+        text.contains("serial key `testrig-keys-upgrade` is asked for exclusively"),
+        "{text}"
+    );
+    assert!(
+        text.contains("already holds serial key `testrig-keys-upgrade` shared"),
+        "{text}"
+    );
     assert_eq!(text.matches("tests/keys/shared.rs:").count(), 2, "{text}");
     // Taking the exclusive side first and then the shared side is fine.
     as_test("downgrader", || {

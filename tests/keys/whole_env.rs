@@ -60,7 +60,10 @@ fn lock_all_waits_for_other_tests_patches_and_they_wait_for_it() {
     let reader = as_test("reader", move || {
         p.arrive("patcher and reader");
         let _all = env::lock_all();
-        assert!(d.load(Ordering::SeqCst), "lock_all returned while the patch was live");
+        assert!(
+            d.load(Ordering::SeqCst),
+            "lock_all returned while the patch was live"
+        );
         assert_eq!(std::env::var_os(key), None);
     });
     patcher.join().unwrap();
@@ -80,7 +83,10 @@ fn lock_all_waits_for_other_tests_patches_and_they_wait_for_it() {
     let patcher = as_test("late_patcher", move || {
         h.arrive("holder and patcher");
         let _g = env::set(key, "y");
-        assert!(r.load(Ordering::SeqCst), "the patch went live under lock_all");
+        assert!(
+            r.load(Ordering::SeqCst),
+            "the patch went live under lock_all"
+        );
     });
     holder.join().unwrap();
     patcher.join().unwrap();
@@ -119,7 +125,10 @@ fn patching_first_then_asking_for_the_whole_environment_fails_at_once_naming_bot
         })
         .join(),
     );
-    assert!(text.contains("the whole environment (`env::lock_all`)"), "{text}");
+    assert!(
+        text.contains("the whole environment (`env::lock_all`)"),
+        "{text}"
+    );
     let first = line_of("let _g = env::set(key, \"x\");");
     let second = first + 1;
     assert!(text.contains(&format!("whole_env.rs:{first}:")), "{text}");
