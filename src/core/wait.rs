@@ -225,7 +225,27 @@ impl State {
 /// Waits until `owner` may take every slot of `slots` in `mode`, and returns with the lock
 /// held so the caller takes them at once.
 #[track_caller]
+#[inline]
 pub(super) fn wait_for_keys(
+    state: MutexGuard<'static, State>,
+    owner: Owner,
+    slots: &[usize],
+    mode: Mode,
+    site: &'static Location<'static>,
+) -> MutexGuard<'static, State> {
+    // The common case: nothing in the way, nothing to set up.
+    if slots
+        .iter()
+        .all(|&at| matches!(state.check(owner, at, mode, false), Check::Free))
+    {
+        return state;
+    }
+    wait_slow(state, owner, slots, mode, site)
+}
+
+#[track_caller]
+#[inline(never)]
+fn wait_slow(
     mut state: MutexGuard<'static, State>,
     owner: Owner,
     slots: &[usize],
