@@ -317,6 +317,9 @@ fn checked_key(key: &OsStr) -> &OsStr {
     if bytes.is_empty() {
         panic!("testrig::env: the variable name is empty; give the name of the variable to patch");
     }
+    if !has_eq_or_nul(bytes) {
+        return key;
+    }
     if bytes.contains(&b'=') {
         panic!(
             "testrig::env: the variable name {key:?} contains `=`, which the environment \
@@ -343,10 +346,57 @@ fn checked_value(key: &OsStr, value: &OsStr) -> OsString {
 
 #[track_caller]
 fn check_value(key: &OsStr, value: &OsStr) {
-    if value.as_encoded_bytes().contains(&0) {
+    if has_either(value.as_encoded_bytes(), 0, 0) {
         panic!(
             "testrig::env: the value for {key:?} contains a NUL byte, which the environment \
              cannot store; remove it"
         );
+    }
+}
+
+/// Whether `bytes` holds `=` or NUL.
+fn has_eq_or_nul(bytes: &[u8]) -> bool {
+    has_either(bytes, b'=', 0)
+}
+
+/// Whether `bytes` holds byte `a` or byte `b`. Runs on every patch, so one pass a word at a
+/// time: `(x - 0x01..) & !x & 0x80..` is non-zero exactly when some byte of `x` is zero, and
+/// XOR with a word of `a` turns each `a` into a zero byte.
+fn has_either(bytes: &[u8], a: u8, b: u8) -> bool {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let (wa, wb) = (LO * u64::from(a), LO * u64::from(b));
+    let has_zero_byte = |x: u64| x.wrapping_sub(LO) & !x & HI != 0;
+    let mut words = bytes.chunks_exact(8);
+    for word in &mut words {
+        let x = u64::from_le_bytes(word.try_into().expect("8 bytes"));
+        if has_zero_byte(x ^ wa) || has_zero_byte(x ^ wb) {
+            return true;
+        }
+    }
+    words.remainder().iter().any(|&c| c == a || c == b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{has_either, has_eq_or_nul};
+
+    #[test]
+    fn eq_and_nul_are_found_at_every_position_and_nothing_else_is() {
+        for len in 0..40 {
+            let clean: Vec<u8> = (0..len).map(|i| b'A' + (i % 26) as u8).collect();
+            assert!(!has_eq_or_nul(&clean), "{len}");
+            for at in 0..len {
+                for bad in [b'=', 0] {
+                    let mut v = clean.clone();
+                    v[at] = bad;
+                    assert!(has_eq_or_nul(&v), "{len} {at} {bad}");
+                }
+            }
+        }
+        // Bytes next to the targets in value, and high bytes, are not taken for them.
+        let near: Vec<u8> = (0..=255u8).filter(|&b| b != b'=' && b != 0).collect();
+        assert!(!has_eq_or_nul(&near));
+        assert!(!has_either(b"a=b", 0, 0) && has_either(b"abcdefgh\0", 0, 0));
     }
 }
