@@ -53,6 +53,12 @@
 //! Outside testrig's test macros a guard belongs to the thread that made it. libtest runs each
 //! test on its own thread, so that is the test; code that hops threads (a tokio multi-thread
 //! runtime, spawned workers) carries the test along with [`context::TestContext`].
+//!
+//! A guard that outlives its test (leaked with `mem::forget`, kept in a `static`) is restored
+//! when the test ends. A testrig test then fails naming the key and the line that created the
+//! guard. A plain `#[test]` cannot be failed after the fact: the guard is restored when its
+//! thread ends, the problem is printed, and the test binary exits with status 101 at the end
+//! of the run naming the test (under nextest, a process per test, that test fails).
 
 pub mod clock;
 pub mod context;
