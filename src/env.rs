@@ -82,7 +82,14 @@ impl Slot for EnvSlot {
     }
 
     fn write(&self, key: &Key, value: &Value) -> std::io::Result<()> {
-        let (Key::Env(name), Value::Os(value)) = (key, value) else {
+        let Value::Os(value) = value else {
+            unreachable!("env slot used for {key}")
+        };
+        self.write_os(key, value.as_deref())
+    }
+
+    fn write_os(&self, key: &Key, value: Option<&OsStr>) -> std::io::Result<()> {
+        let Key::Env(name) = key else {
             unreachable!("env slot used for {key}")
         };
         // SAFETY: edition 2024 marks these unsafe because another thread may read the
@@ -113,7 +120,8 @@ impl Slot for EnvSlot {
 #[track_caller]
 pub fn set(key: impl AsRef<OsStr>, value: impl AsRef<OsStr>) -> EnvGuard {
     let name = checked_key(key.as_ref());
-    let value = checked_value(name, value.as_ref());
+    let value = value.as_ref();
+    check_value(name, value);
     one(name, Some(value))
 }
 
@@ -133,8 +141,8 @@ pub fn remove(key: impl AsRef<OsStr>) -> EnvGuard {
 }
 
 #[track_caller]
-fn one(name: &OsStr, value: Option<OsString>) -> EnvGuard {
-    let change = Change::set_ref(KeyView::Env(name), &EnvSlot, Value::Os(value));
+fn one(name: &OsStr, value: Option<&OsStr>) -> EnvGuard {
+    let change = Change::set_borrowed(KeyView::Env(name), &EnvSlot, value);
     EnvGuard {
         _core: core::patch_one(change),
     }
@@ -336,12 +344,6 @@ fn checked_key(key: &OsStr) -> &OsStr {
 fn checked_owned_value(key: &OsStr, value: OsString) -> OsString {
     check_value(key, &value);
     value
-}
-
-#[track_caller]
-fn checked_value(key: &OsStr, value: &OsStr) -> OsString {
-    check_value(key, value);
-    value.to_owned()
 }
 
 #[track_caller]

@@ -124,6 +124,10 @@ pub(crate) enum Value {
 pub(crate) trait Slot: Sync {
     fn read(&self, key: &Key) -> Value;
     fn write(&self, key: &Key, value: &Value) -> std::io::Result<()>;
+    /// Writes an OS string (or unsets) given by reference; only slots of such values have it.
+    fn write_os(&self, key: &Key, value: Option<&OsStr>) -> std::io::Result<()> {
+        unreachable!("{key} is not written from a borrowed value ({value:?})")
+    }
 }
 
 /// The slot of keys that have no state behind them (`serial`).

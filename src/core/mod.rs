@@ -43,8 +43,13 @@ use wait::wait_for_keys;
 
 struct Layer {
     guard: u64,
+    /// `Value::Unit` while `in_slot`: the value is only in the slot itself.
     value: Value,
     site: &'static Location<'static>,
+    /// Written from a borrowed value and not copied: while this layer is the newest, the slot
+    /// holds its value; a layer pushed on top reads it back first. The common single patch
+    /// so copies nothing.
+    in_slot: bool,
 }
 
 /// One key's ledger. Key states are never removed: a key patched once keeps its slot (and the
@@ -208,6 +213,8 @@ type Compute<'a> = Box<dyn FnOnce(&Value) -> std::io::Result<Value> + 'a>;
 
 enum NewValue<'a> {
     Fixed(Value),
+    /// An OS string value (or unset) borrowed from the caller: written, not stored.
+    Borrowed(Option<&'a std::ffi::OsStr>),
     /// Computed when the key is taken (a relative `chdir` resolves against the visible cwd).
     Computed(Compute<'a>),
 }
@@ -227,6 +234,20 @@ impl<'a> Change<'a> {
             key: KeyArg::Borrowed(key),
             slot,
             value: NewValue::Fixed(value),
+        }
+    }
+
+    /// Like [`Change::set_ref`] for a value that the slot writes by reference
+    /// ([`Slot::write_os`]); the ledger keeps no copy of it unless a newer layer covers it.
+    pub(crate) fn set_borrowed(
+        key: KeyView<'a>,
+        slot: &'static dyn Slot,
+        value: Option<&'a std::ffi::OsStr>,
+    ) -> Self {
+        Change {
+            key: KeyArg::Borrowed(key),
+            slot,
+            value: NewValue::Borrowed(value),
         }
     }
 
@@ -393,17 +414,28 @@ fn push_layer(
     let first = key_state.holder.is_none();
     if first {
         key_state.original = key_state.slot.read(&key_state.key);
+    } else if let Some(top) = key_state.layers.last_mut()
+        && top.in_slot
+    {
+        top.value = key_state.slot.read(&key_state.key);
+        top.in_slot = false;
     }
     let written = match value {
-        NewValue::Fixed(value) => Ok(value),
-        NewValue::Computed(f) => f(key_state.visible()),
+        NewValue::Borrowed(v) => key_state
+            .slot
+            .write_os(&key_state.key, v)
+            .map(|()| (Value::Unit, true)),
+        NewValue::Fixed(value) => Ok((value, false)),
+        NewValue::Computed(f) => f(key_state.visible()).map(|v| (v, false)),
     }
-    .and_then(|value| {
-        key_state.slot.write(&key_state.key, &value)?;
-        Ok(value)
+    .and_then(|(value, in_slot)| {
+        if !in_slot {
+            key_state.slot.write(&key_state.key, &value)?;
+        }
+        Ok((value, in_slot))
     });
     match written {
-        Ok(value) => {
+        Ok((value, in_slot)) => {
             if first {
                 key_state.holder = Some((owner, current_holder()));
             }
@@ -411,6 +443,7 @@ fn push_layer(
                 guard: id,
                 value,
                 site,
+                in_slot,
             });
             Ok(())
         }
