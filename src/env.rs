@@ -369,14 +369,19 @@ fn has_either(bytes: &[u8], a: u8, b: u8) -> bool {
     const HI: u64 = 0x8080_8080_8080_8080;
     let (wa, wb) = (LO * u64::from(a), LO * u64::from(b));
     let has_zero_byte = |x: u64| x.wrapping_sub(LO) & !x & HI != 0;
+    let hit = |x: u64| has_zero_byte(x ^ wa) || has_zero_byte(x ^ wb);
     let mut words = bytes.chunks_exact(8);
     for word in &mut words {
-        let x = u64::from_le_bytes(word.try_into().expect("8 bytes"));
-        if has_zero_byte(x ^ wa) || has_zero_byte(x ^ wb) {
+        if hit(u64::from_le_bytes(word.try_into().expect("8 bytes"))) {
             return true;
         }
     }
-    words.remainder().iter().any(|&c| c == a || c == b)
+    // The tail as one more word, padded with a byte that is neither target.
+    debug_assert!(a != 0xFF && b != 0xFF);
+    let rest = words.remainder();
+    let mut tail = [0xFF; 8];
+    tail[..rest.len()].copy_from_slice(rest);
+    hit(u64::from_le_bytes(tail))
 }
 
 #[cfg(test)]
