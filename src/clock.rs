@@ -37,11 +37,25 @@
 //!
 //! # Who sees the fake clock
 //!
-//! The clock is one piece of process-wide state, like an env var: every thread sees the fake
-//! time while a guard is live (spawned threads, thread pools, tokio workers). Tests that take
-//! the clock run one after the other; tests that only *read* it while another test holds it
-//! see that test's time, so take the clock (`clock::freeze()`) in every test whose result
-//! depends on it. Guards nest: the newest is visible, and dropping it shows the one before.
+//! The fake clock is one piece of process-wide state, like an env var, with the rule of
+//! patched functions on top:
+//!
+//! - The test that took the clock sees it, and so do the threads and tasks it starts, with or
+//!   without its context (spawned threads, thread pools, tokio workers).
+//! - A `#[testrig::test]` (or `#[fixture_use]`) test never sees another test's fake clock:
+//!   a read made inside another test's context gets the real clocks, as a call to another
+//!   test's patched function runs the real function. Two tests side by side, one frozen at
+//!   2001, the other reading `SystemTime::now()`, each see their own time.
+//! - A plain `#[test]` without any testrig attribute has no context, and testrig cannot tell
+//!   its thread from a worker thread that the freezing test started (libtest names a test's
+//!   thread after the test, but a worker may carry any name, and guessing wrong would show
+//!   the real time to the code under test of the freezing test). So a plain `#[test]` that
+//!   reads the clock while another test holds it sees that test's time. Give such tests a
+//!   context (`#[testrig::test]`), or take the clock in them (`clock::freeze()`): tests that
+//!   take the clock run one after the other. Under nextest every test is a process of its
+//!   own, and none of this arises.
+//!
+//! Guards nest: the newest is visible, and dropping it shows the one before.
 //!
 //! When there is no guard, a clock read costs one atomic load more than std's
 //! (`benches/clock.rs`). Production code that reads these types depends on testrig as a
@@ -80,7 +94,7 @@ use fake::{ClockSlot, Fake};
 /// clock.advance(Duration::from_secs(1));
 /// assert_eq!(clock.now(), UNIX_EPOCH + Duration::from_secs(1));
 /// ```
-#[must_use = "the real clock is back as soon as the guard drops; bind it with `let clock = ...`"]
+#[must_use = "the real clock is back as soon as the guard drops, and `let _ = ...` drops it at once; bind it with `let clock = ...`"]
 #[derive(Debug)]
 pub struct ClockGuard {
     core: core::Guard,
@@ -155,6 +169,7 @@ fn take(system: std::time::SystemTime, running: bool) -> ClockGuard {
             system,
             instant,
             running_since: running.then(StdInstant::now),
+            owner: crate::context::current_test_id(),
         }))
     });
     ClockGuard {
@@ -328,8 +343,9 @@ fn restored() -> ! {
 /// Sleeps for `d`, or, while the clock is frozen, advances it by `d` at once.
 ///
 /// Code under test calls it where it would call `std::thread::sleep`: retry back-offs and
-/// polling loops then take no real time in tests that freeze the clock. The frozen clock is
-/// process-wide, so a `sleep` from any thread advances it, whichever test froze it.
+/// polling loops then take no real time in tests that freeze the clock. A `sleep` from the
+/// freezing test or a thread without context advances it; one made inside another test's
+/// context sleeps for real, as that test sees the real clock.
 ///
 /// ```
 /// use std::time::Duration;

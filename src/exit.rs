@@ -1,14 +1,24 @@
-//! Work left for process exit: session fixture teardown, then a report of guards still live.
+//! Work left for process exit: session fixture teardown, then the end-of-run failure report.
 //!
 //! `atexit` runs when the test harness returns from `main` or calls `process::exit`, under
 //! `cargo test` and under nextest alike, so session-scoped values really are dropped.
+//!
+//! Some failures are found where no test can fail any more: a guard leaked by a plain
+//! `#[test]` (restored when its thread ends), a restore that failed after its test ended, a
+//! guard still live at exit. Each is printed when found and again at exit, and then the
+//! process exits with status 101, as libtest does for a failed test: under `cargo test` the
+//! run fails naming the test, under nextest (a process per test) that test fails.
 
+use std::io::Write as _;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::{Mutex, Once, PoisonError};
 
 type Hook = Box<dyn FnOnce() + Send>;
 
 static HOOKS: Mutex<Vec<Hook>> = Mutex::new(Vec::new());
+
+/// Failures that fail the whole run at exit.
+static FAILURES: Mutex<Vec<String>> = Mutex::new(Vec::new());
 
 /// Installs the exit handler once per process.
 pub(crate) fn register() {
@@ -32,6 +42,16 @@ pub(crate) fn at_exit(hook: impl FnOnce() + Send + 'static) {
         .push(Box::new(hook));
 }
 
+/// Reports `text` now (stderr, past the harness's capture) and fails the run at exit.
+pub(crate) fn fail_run(text: String) {
+    register();
+    crate::core::report(format_args!("{text}"));
+    FAILURES
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .push(text);
+}
+
 extern "C" fn on_exit() {
     let _ = catch_unwind(|| {
         loop {
@@ -46,11 +66,41 @@ extern "C" fn on_exit() {
             }
         }
         for (leak, holder) in crate::core::live_guards() {
-            crate::core::report(format_args!(
+            fail_run(format!(
                 "testrig: at process exit, {leak} (held by `{holder}`) was still live. \
                  A guard kept in a `static` or passed to `mem::forget` is never dropped; \
                  keep it in a local so it ends with its test."
             ));
         }
+        for problem in crate::core::take_problems(None) {
+            fail_run(problem);
+        }
+        let failures =
+            std::mem::take(&mut *FAILURES.lock().unwrap_or_else(PoisonError::into_inner));
+        if failures.is_empty() {
+            return;
+        }
+        let mut text = format!(
+            "\ntestrig: the run fails: {} problem{} found where no test could fail any more:\n",
+            failures.len(),
+            if failures.len() == 1 {
+                " was"
+            } else {
+                "s were"
+            }
+        );
+        for failure in &failures {
+            text += &format!("  - {}\n", failure.replace('\n', "\n    "));
+        }
+        crate::core::report(format_args!("{text}"));
+        let _ = std::io::stdout().flush();
+        let _ = std::io::stderr().flush();
+        unsafe extern "C" {
+            fn _exit(status: std::ffi::c_int) -> !;
+        }
+        // SAFETY: `_exit` ends the process at once, without running the remaining `atexit`
+        // handlers (calling `exit` from one is undefined behaviour); both std streams were
+        // flushed above, and testrig's own exit work is done.
+        unsafe { _exit(101) }
     });
 }

@@ -21,7 +21,7 @@ use std::path::PathBuf;
 use crate::core::{self, Change, Key, Slot, Value};
 
 /// A live change of the current directory; dropping it changes back.
-#[must_use = "the directory changes back as soon as the guard drops; bind it with `let _cwd = ...`"]
+#[must_use = "the directory changes back as soon as the guard drops, and `let _ = ...` drops it at once; bind it with `let _cwd = ...`"]
 #[derive(Debug)]
 pub struct CwdGuard {
     _core: core::Guard,
@@ -111,6 +111,8 @@ pub fn in_dir<R>(path: impl AsRef<Path>, f: impl FnOnce() -> R) -> R {
 /// assert!(!path.exists());
 /// ```
 #[cfg(feature = "tempfile")]
+#[must_use = "the directory is deleted as soon as it drops, and `let _ = ...` deletes it at once; \
+              bind it with `let dir = ...`"]
 #[derive(Debug)]
 pub struct TempDir {
     /// `None` once kept.

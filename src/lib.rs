@@ -84,6 +84,12 @@
 //! Outside testrig's test macros a guard belongs to the thread that made it. libtest runs each
 //! test on its own thread, so that is the test; code that hops threads (a tokio multi-thread
 //! runtime, spawned workers) carries the test along with [`context::TestContext`].
+//!
+//! A guard that outlives its test (leaked with `mem::forget`, kept in a `static`) is restored
+//! when the test ends. A testrig test then fails naming the key and the line that created the
+//! guard. A plain `#[test]` cannot be failed after the fact: the guard is restored when its
+//! thread ends, the problem is printed, and the test binary exits with status 101 at the end
+//! of the run naming the test (under nextest, a process per test, that test fails).
 
 pub mod approx;
 pub mod clock;
@@ -114,7 +120,7 @@ extern crate self as testrig;
 pub mod __private;
 
 pub use clock::ClockGuard;
-pub use env::EnvGuard;
+pub use env::{EnvGuard, WholeEnvGuard};
 pub use fs::CwdGuard;
 #[cfg(feature = "tempfile")]
 pub use fs::TempDir;
@@ -194,6 +200,7 @@ pub use testrig_macros::{fixture, fixture_use, test};
 /// `use testrig::prelude::*;` brings the guard modules and types, the macros and the
 /// built-in fixtures.
 pub mod prelude {
+    pub use crate::WholeEnvGuard;
     pub use crate::approx::approx;
     pub use crate::assert_approx;
     pub use crate::context::TestContext;
@@ -213,6 +220,6 @@ pub mod prelude {
     pub use crate::fixture::tmp_dir;
     #[cfg(feature = "http")]
     pub use crate::fixture::{blocking_mock_server, mock_server};
-    pub use crate::fixture::{scope, test_context};
+    pub use crate::fixture::{scope, test_context, whole_env};
     pub use crate::{fixture, fixture_use};
 }

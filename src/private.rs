@@ -14,26 +14,48 @@ pub use crate::fixture::{AsyncSessionCell, block_on, run_blocking, run_case_bloc
 pub use crate::patch::PatchSlot;
 pub use crate::run_options::{RunOptions, run_with_options, run_with_options_async};
 
-/// Restores every guard `ctx`'s test still holds and describes them, one per line, or `None`
-/// when the test left nothing patched.
+/// Restores every guard `ctx`'s test still holds and describes them, one per line, together
+/// with the restores that failed during the test; `None` when the test left nothing wrong.
 pub fn restore_leaked_guards(ctx: &TestContext) -> Option<String> {
-    let leaks = crate::core::restore_owner(Owner::Test(ctx.id()));
-    if leaks.is_empty() {
-        return None;
+    let owner = Owner::Test(ctx.id());
+    let leaks = crate::core::restore_owner(owner);
+    let mut problems = crate::core::take_problems(Some(owner));
+    if !leaks.is_empty() {
+        let mut text = format!(
+            "testrig: test `{}` ended with {} patch{} still live (leaked with `mem::forget`, kept \
+             in a `static`, or moved somewhere that outlived the test). testrig restored {}:\n",
+            ctx.name(),
+            leaks.len(),
+            if leaks.len() == 1 { "" } else { "es" },
+            if leaks.len() == 1 { "it" } else { "them" },
+        );
+        for leak in &leaks {
+            text += &format!("  - {leak}\n");
+        }
+        text += "Keep guards in locals (`let _guard = ...`) so they drop when the test ends.";
+        problems.insert(0, text);
     }
-    let mut text = format!(
-        "testrig: test `{}` ended with {} patch{} still live (leaked with `mem::forget`, kept in \
-         a `static`, or moved somewhere that outlived the test). testrig restored {}:\n",
-        ctx.name(),
-        leaks.len(),
-        if leaks.len() == 1 { "" } else { "es" },
-        if leaks.len() == 1 { "it" } else { "them" },
-    );
-    for leak in &leaks {
-        text += &format!("  - {leak}\n");
+    (!problems.is_empty()).then(|| problems.join("\n"))
+}
+
+/// Releases what a test past its time limit still holds, so that the tests waiting for its
+/// keys go on, and says what that was; `None` when it held nothing. The body may still be
+/// running: its guards find nothing to undo when they drop later.
+pub(crate) fn release_timed_out(ctx: &TestContext) -> Option<String> {
+    let owner = Owner::Test(ctx.id());
+    let released = crate::core::restore_owner(owner);
+    let mut problems = crate::core::take_problems(Some(owner));
+    if !released.is_empty() {
+        let mut text = String::from(
+            "testrig: what the timed-out test held was restored and released, so that tests \
+             waiting for it go on:\n",
+        );
+        for leak in &released {
+            text += &format!("  - {leak}\n");
+        }
+        problems.insert(0, text.trim_end().to_owned());
     }
-    text += "Keep guards in locals (`let _guard = ...`) so they drop when the test ends.";
-    Some(text)
+    (!problems.is_empty()).then(|| problems.join("\n"))
 }
 
 /// Poisons the guard core's mutex, to prove that a poisoned lock is recovered.

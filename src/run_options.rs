@@ -1,4 +1,4 @@
-//! How the `isolated`, `timeout = "..."` and `serial = "..."` options of a test combine. The
+//! How the `isolated`, `timeout = "..."`, `serial` and `shared = "..."` options of a test combine. The
 //! fixture runner calls [`drive`] / [`drive_async`] with the whole test (set-up, body,
 //! teardown, leak check, verdict) as one closure; `run_with_options` does the same for a bare
 //! body.
@@ -24,8 +24,10 @@ pub struct RunOptions {
     /// Time limit as written (`timeout = "5s"`, `"off"` for none); `TESTRIG_TIMEOUT` when
     /// absent.
     pub timeout: Option<&'static str>,
-    /// Serial keys (`serial = "db"`), taken in this order.
+    /// Keys held exclusively (`serial = "db"`; `""` for a bare `serial`), taken in this order.
     pub serial: &'static [&'static str],
+    /// Keys held shared (`shared = "db"`), taken after the serial keys.
+    pub shared: &'static [&'static str],
 }
 
 impl RunOptions {
@@ -34,6 +36,7 @@ impl RunOptions {
         isolated: false,
         timeout: None,
         serial: &[],
+        shared: &[],
     };
 
     #[track_caller]
@@ -56,10 +59,9 @@ impl RunOptions {
 
     #[track_caller]
     fn take_keys(&self) -> Vec<crate::SerialGuard> {
-        self.serial
-            .iter()
-            .map(|key| crate::lock::serial(*key))
-            .collect()
+        let serial = self.serial.iter().map(|key| crate::lock::serial(*key));
+        let shared = self.shared.iter().map(|key| crate::lock::shared(*key));
+        serial.chain(shared).collect()
     }
 }
 
@@ -132,7 +134,10 @@ pub(crate) fn drive(
         return here();
     };
     let what = describe_context(ctx);
-    if let Err(message) = crate::timeout::run_limited(limit, &what, Some(ctx.name()), here) {
+    if let Err(mut message) = crate::timeout::run_limited(limit, &what, Some(ctx.name()), here) {
+        if let Some(released) = crate::__private::release_timed_out(ctx) {
+            message = format!("{message}\n{released}");
+        }
         // The body goes on on a detached thread; its servers show what they received so far.
         let _notes = NotesAfter::of(ctx);
         on_timeout.fail(message);
@@ -170,7 +175,7 @@ pub(crate) async fn drive_async(
     let start = Instant::now();
     if ctx.wrap(crate::timeout::race(limit, here)).await.is_none() {
         let elapsed = start.elapsed();
-        let leaks = crate::__private::restore_leaked_guards(ctx)
+        let leaks = crate::__private::release_timed_out(ctx)
             .map(|text| format!("\n{text}"))
             .unwrap_or_default();
         let _notes = NotesAfter::of(ctx);

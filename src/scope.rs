@@ -182,7 +182,7 @@ impl Shared {
 /// A test-scoped owner of tasks and threads. See the [module docs](self).
 ///
 /// Later it is also the `scope` fixture; for now, make one with [`TaskScope::new`].
-#[must_use = "a scope checks its children when it ends; bind it with `let scope = ...`"]
+#[must_use = "a scope checks its children when it ends, and `let _ = ...` ends it at once; bind it with `let scope = ...`"]
 pub struct TaskScope {
     shared: Arc<Shared>,
     threads: Mutex<Vec<JoinHandle<()>>>,

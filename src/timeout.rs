@@ -254,8 +254,8 @@ where
         }
         Err(RecvTimeoutError::Timeout) => Err(format!(
             "testrig: {what} timed out after {} (limit {}); its body keeps running on a \
-             detached thread (`{}`): a thread cannot be killed, so whatever it holds (its \
-             fixtures, patches and serial keys) stays held until it returns. Run the test \
+             detached thread (`{}`): a thread cannot be killed, so its fixtures stay until it \
+             returns (a testrig test's patches and keys are released now, listed below). Run the test \
              isolated (`#[testrig::test(isolated, timeout = \"..\")]`, or \
              `testrig::isolate::Isolation::new().timeout(..)`) to have it killed with its \
              process.",

@@ -139,6 +139,57 @@ fn guard_forms() {
     assert_eq!(std::env::current_dir().unwrap(), before);
 }
 
+#[test]
+fn whole_environment_forms() {
+    let _all = env::lock_all(); // this test reads the whole environment
+    let _mine = env::set("API_CONTRACT_WHOLE", "1"); // and may still patch
+    let _many = env::set_many([
+        ("API_CONTRACT_SET", Some("1")),
+        ("API_CONTRACT_UNSET", None),
+    ]);
+    assert_eq!(std::env::var("API_CONTRACT_SET").as_deref(), Ok("1"));
+}
+
+#[test]
+#[fixture_use(whole_env)]
+fn whole_env_fixture_form() {
+    let _g = env::set("API_CONTRACT_WHOLE_FIXTURE", "1");
+}
+
+// ---- serial and shared keys -----------------------------------------------------------------
+
+#[testrig::test(serial = "api-contract-db")]
+fn serial_form() {
+    assert!(lock::is_held("api-contract-db"));
+}
+
+#[testrig::test(shared = "api-contract-db")]
+fn shared_form() {
+    assert!(lock::is_held("api-contract-db"));
+}
+
+#[testrig::test(serial)]
+fn keyless_serial_form() {
+    assert!(lock::is_held(""));
+}
+
+#[test]
+fn key_guard_forms() {
+    let shared = lock::shared("api-contract-guard-db");
+    assert!(lock::is_held("api-contract-guard-db"));
+    drop(shared);
+    let _x = lock::serial("api-contract-guard-db");
+    assert!(lock::is_held("api-contract-guard-db"));
+}
+
+#[testrig::test(serial = "api-contract-nested")]
+fn nested_inner() {}
+
+#[testrig::test(serial = "api-contract-nested")]
+fn nested_outer_reenters() {
+    nested_inner();
+}
+
 // ---- function patches -----------------------------------------------------------------------
 
 /// Creates the cache directory (the seam the tests replace).

@@ -150,14 +150,24 @@ fn helper_leaks_a_guard() {
     }
 }
 
+/// A guard leaked in the isolated child fails the child's run at exit, and with it the test.
 #[test]
-fn what_the_child_reports_at_exit_is_relayed() {
+fn what_the_child_reports_at_exit_is_relayed_and_fails_the_test() {
     let (output, text) = run_helper("helper_leaks_a_guard");
-    assert!(output.status.success(), "{text}");
+    assert!(!output.status.success(), "{text}");
     assert!(
         text.contains("env var `TESTRIG_TEST_LEAKED` patched at tests/isolate.rs:")
             && text.contains("was still live"),
         "the child's exit report is missing:\n{text}"
+    );
+    assert!(
+        text.contains("the run fails: 1 problem was found"),
+        "{text}"
+    );
+    assert!(
+        text.contains("passed in its isolated child process")
+            && text.contains("exited with code 101 while exiting"),
+        "{text}"
     );
 }
 

@@ -63,6 +63,7 @@ async fn async_bodies_get_keys_and_limits_too() {
             isolated: true,
             timeout: Some("30s"),
             serial: &[KEY],
+            shared: &[],
         },
         async {
             tokio::task::yield_now().await;

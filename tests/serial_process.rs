@@ -192,3 +192,101 @@ stress!(
     stress_17 stress_18 stress_19 stress_20 stress_21 stress_22 stress_23 stress_24
     stress_25 stress_26 stress_27 stress_28 stress_29 stress_30 stress_31 stress_32
 );
+
+// ---- the shared side across processes ----
+
+#[test]
+fn helper_hold_shared_until_killed() {
+    if let Ok(key) = std::env::var("TESTRIG_TEST_HOLD_SHARED_KEY") {
+        let _held = lock::shared(key);
+        println!("holding");
+        std::io::stdout().flush().unwrap();
+        std::thread::sleep(Duration::from_secs(120));
+    }
+}
+
+/// Starts a helper holding `key` shared; its stdout lines arrive on the returned channel.
+fn shared_holder(key: &str) -> (std::process::Child, std::sync::mpsc::Receiver<String>) {
+    let mut child = common::helper("helper_hold_shared_until_killed")
+        .env("TESTRIG_TEST_HOLD_SHARED_KEY", key)
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in lines.map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    (child, rx)
+}
+
+fn until_holding(rx: &std::sync::mpsc::Receiver<String>) {
+    loop {
+        let line = rx
+            .recv_timeout(Duration::from_secs(60))
+            .expect("the shared holder never took the key");
+        if line.contains("holding") {
+            return;
+        }
+    }
+}
+
+#[test]
+fn shared_holders_in_two_processes_hold_together_and_keep_serial_out() {
+    let key = unique_key("shared-two-processes");
+    let (mut a, rx_a) = shared_holder(&key);
+    let (mut b, rx_b) = shared_holder(&key);
+    // Both hold it at once: each took the key while the other held it.
+    until_holding(&rx_a);
+    until_holding(&rx_b);
+    assert!(lock::is_held(&key), "held by other processes");
+    let (taken_tx, taken_rx) = std::sync::mpsc::channel();
+    let k = key.clone();
+    let taker = std::thread::spawn(move || {
+        let _excl = lock::serial(k);
+        taken_tx.send(()).unwrap();
+    });
+    assert!(
+        taken_rx.recv_timeout(Duration::from_millis(200)).is_err(),
+        "serial took the key while two processes held it shared"
+    );
+    a.kill().unwrap();
+    a.wait().unwrap();
+    assert!(
+        taken_rx.recv_timeout(Duration::from_millis(200)).is_err(),
+        "serial took the key while one process held it shared"
+    );
+    b.kill().unwrap();
+    b.wait().unwrap();
+    taken_rx
+        .recv_timeout(Duration::from_secs(60))
+        .expect("serial gets the key once the shared holders are gone");
+    taker.join().unwrap();
+    assert!(!lock::is_held(&key));
+    std::fs::remove_file(lock::lock_path(&key)).unwrap();
+}
+
+#[test]
+fn a_serial_holder_keeps_shared_processes_out_until_it_drops() {
+    let key = unique_key("serial-before-shared");
+    let excl = lock::serial(key.as_str());
+    let (mut child, rx) = shared_holder(&key);
+    let start = std::time::Instant::now();
+    while let Some(left) = Duration::from_millis(300).checked_sub(start.elapsed()) {
+        if let Ok(line) = rx.recv_timeout(left) {
+            assert!(
+                !line.contains("holding"),
+                "a shared holder went in beside serial"
+            );
+        }
+    }
+    drop(excl);
+    until_holding(&rx);
+    child.kill().unwrap();
+    child.wait().unwrap();
+    std::fs::remove_file(lock::lock_path(&key)).unwrap();
+}

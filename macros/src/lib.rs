@@ -98,8 +98,14 @@ pub fn fixture(args: TokenStream, item: TokenStream) -> TokenStream {
 ///   process is killed instead); an async test's future is dropped, so its fixtures are torn
 ///   down. A case may set its own limit: `#[case(..., timeout = "1s")]`.
 /// * `#[testrig::test(serial = "db")]` (or `serial = ["db", "cache"]`) runs the test holding
-///   those keys (see `testrig::lock::serial`): tests sharing a key never overlap, in this
-///   process or any other (nextest, isolated children), while the rest run in parallel.
+///   those keys exclusively (see `testrig::lock::serial`): tests sharing a key never overlap,
+///   in this process or any other (nextest, isolated children), while the rest run in
+///   parallel. `#[testrig::test(shared = "db")]` holds the key's shared side
+///   (`testrig::lock::shared`): shared tests run together, never beside a `serial` one
+///   (serial_test's `#[parallel(db)]`). A bare `#[testrig::test(serial)]` holds the keyless
+///   key (`testrig::lock::serial_keyless`, serial_test's `#[serial]`): keyless serial tests
+///   never overlap each other. A testrig test that calls another testrig test fn runs it in
+///   its own context, so the inner test re-enters the keys the outer one holds.
 /// * On an inline `mod`, `#[testrig::test(options)]` applies the options to every test inside
 ///   it (`#[test]`, `#[tokio::test]`, `#[testrig::test]`, nested modules too); a test's own
 ///   option of the same name wins. It must be an inline module: on `mod name;` the macro
@@ -111,9 +117,12 @@ pub fn fixture(args: TokenStream, item: TokenStream) -> TokenStream {
 ///   test names drop the `r#` (`#[values(1)] r#type: u32` gives `t::type_1`).
 /// * Options combine: `#[testrig::test(isolated, timeout = "2s", serial = "db", no_autouse)]`.
 ///   A test that panics before its limit fails with its own panic, so `#[should_panic]` and
-///   `xfail` work as without a limit; a timeout is always a failure, never an `xfail` pass.
-///   A bare `#[should_panic]` accepts any panic, a timeout's too: give it
-///   `expected = "..."`.
+///   `xfail` work as without a limit. A timeout is always a failure: never an `xfail` pass,
+///   and never the panic a `#[should_panic]` expects. Under a bare `#[should_panic]` the
+///   timeout is reported and the test fails as not panicking; with `expected = "..."` the
+///   timeout's message does not match. What the timed-out test held (patches, keys) is
+///   restored and released at once, listed in the timeout's message, so the tests waiting
+///   for it go on.
 /// * With testrig's feature `proptest`, `#[strategy(0..100u32)] n: u32` makes a property
 ///   test: proptest draws the value (shrinking failures, saving them under
 ///   `proptest-regressions/` as `proptest!` does) while the other parameters are fixtures.

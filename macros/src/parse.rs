@@ -73,17 +73,28 @@ pub(crate) struct TestArgs {
     pub(crate) timeout: Option<LitStr>,
     /// Serial keys in the order written.
     pub(crate) serial: Vec<LitStr>,
+    /// A bare `serial`: the keyless serial key.
+    pub(crate) serial_keyless: Option<Span>,
+    /// Keys held shared (`shared = "db"`), in the order written.
+    pub(crate) shared: Vec<LitStr>,
+    /// A bare `shared`: the shared side of the keyless key.
+    pub(crate) shared_keyless: Option<Span>,
 }
 
 impl TestArgs {
-    /// Whether any option the runner acts on (`isolated`, `timeout`, `serial`) is set.
+    /// Whether any option the runner acts on (`isolated`, `timeout`, `serial`, `shared`) is set.
     pub(crate) fn has_run_options(&self) -> bool {
-        self.isolated || self.timeout.is_some() || !self.serial.is_empty()
+        self.isolated
+            || self.timeout.is_some()
+            || !self.serial.is_empty()
+            || self.serial_keyless.is_some()
+            || !self.shared.is_empty()
+            || self.shared_keyless.is_some()
     }
 }
 
-const TEST_OPTIONS: &str =
-    "expected `isolated`, `timeout = \"5s\"`, `serial = \"key\"` or `no_autouse`";
+const TEST_OPTIONS: &str = "expected `isolated`, `timeout = \"5s\"`, `serial`, `serial = \"key\"`, \
+                            `shared`, `shared = \"key\"` or `no_autouse`";
 
 pub(crate) fn test_args(args: TokenStream, cx: &mut Ctxt) -> TestArgs {
     let mut out = TestArgs::default();
@@ -91,7 +102,7 @@ pub(crate) fn test_args(args: TokenStream, cx: &mut Ctxt) -> TestArgs {
     for meta in metas(args, cx) {
         let path = meta.path();
         let key = path_text(path);
-        let known = [NO_AUTOUSE, ISOLATED, TIMEOUT, SERIAL].contains(&key.as_str());
+        let known = [NO_AUTOUSE, ISOLATED, TIMEOUT, SERIAL, SHARED].contains(&key.as_str());
         if !known {
             cx.error_at(path, format!("unknown test option `{key}`; {TEST_OPTIONS}"));
             continue;
@@ -118,20 +129,27 @@ pub(crate) fn test_args(args: TokenStream, cx: &mut Ctxt) -> TestArgs {
                     "`timeout` takes a duration in a string literal, e.g. `timeout = \"5s\"`",
                 ),
             },
-            (SERIAL, Meta::NameValue(nv)) => out.serial = serial_keys(&nv.value, cx),
+            (SERIAL, Meta::Path(p)) => out.serial_keyless = Some(p.span()),
+            (SERIAL, Meta::NameValue(nv)) => out.serial = serial_keys(SERIAL, &nv.value, cx),
+            (SHARED, Meta::Path(p)) => out.shared_keyless = Some(p.span()),
+            (SHARED, Meta::NameValue(nv)) => out.shared = serial_keys(SHARED, &nv.value, cx),
             _ => cx.error_at(&meta, format!("write the option as `{key} = \"...\"`")),
         }
     }
     out
 }
 
-/// `serial = "db"` or `serial = ["db", "cache"]`.
-fn serial_keys(value: &Expr, cx: &mut Ctxt) -> Vec<LitStr> {
-    const HOW: &str =
-        "`serial` takes string literals: `serial = \"db\"` or `serial = [\"db\", \"cache\"]`";
+/// `serial = "db"` or `serial = ["db", "cache"]`; `shared` alike.
+fn serial_keys(option: &str, value: &Expr, cx: &mut Ctxt) -> Vec<LitStr> {
+    let how = format!(
+        "`{option}` takes string literals: `{option} = \"db\"` or `{option} = [\"db\", \"cache\"]`"
+    );
     match value {
         Expr::Array(list) if list.elems.is_empty() => {
-            cx.error_at(value, "list at least one key: `serial = [\"db\"]`");
+            cx.error_at(
+                value,
+                format!("list at least one key: `{option} = [\"db\"]`"),
+            );
             Vec::new()
         }
         Expr::Array(list) => list
@@ -140,7 +158,7 @@ fn serial_keys(value: &Expr, cx: &mut Ctxt) -> Vec<LitStr> {
             .filter_map(|e| {
                 let key = lit_str(e).cloned();
                 if key.is_none() {
-                    cx.error_at(e, HOW);
+                    cx.error_at(e, &how);
                 }
                 key
             })
@@ -148,7 +166,7 @@ fn serial_keys(value: &Expr, cx: &mut Ctxt) -> Vec<LitStr> {
         _ => match lit_str(value) {
             Some(s) => vec![s.clone()],
             None => {
-                cx.error_at(value, HOW);
+                cx.error_at(value, how);
                 Vec::new()
             }
         },

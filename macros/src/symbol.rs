@@ -20,3 +20,4 @@ pub(crate) const XFAIL: &str = "xfail";
 pub(crate) const ISOLATED: &str = "isolated";
 pub(crate) const TIMEOUT: &str = "timeout";
 pub(crate) const SERIAL: &str = "serial";
+pub(crate) const SHARED: &str = "shared";

@@ -213,18 +213,36 @@ pub(crate) fn test_options(args: &TestArgs, cases: &[CaseAttr], cx: &mut Ctxt) {
             cx.error(limit.span(), problem);
         }
     }
+    if let (Some(_), Some(shared)) = (args.serial_keyless, args.shared_keyless) {
+        cx.error(
+            shared,
+            "the keyless key is listed twice; keep `serial` (alone on the key) or `shared` \
+             (beside other shared holders)",
+        );
+    }
     let mut seen: Vec<String> = Vec::new();
-    for key in &args.serial {
+    for (option, key) in args
+        .serial
+        .iter()
+        .map(|k| ("serial", k))
+        .chain(args.shared.iter().map(|k| ("shared", k)))
+    {
         let text = key.value();
         if text.trim().is_empty() {
             cx.error(
                 key.span(),
-                "a serial key cannot be empty; name the shared resource, e.g. `serial = \"db\"`",
+                format!(
+                    "a {option} key cannot be empty; name the shared resource, e.g. \
+                     `{option} = \"db\"`, or write a bare `{option}` for the keyless key"
+                ),
             );
         } else if seen.contains(&text) {
             cx.error(
                 key.span(),
-                format!("serial key `{text}` is listed twice; list each key once"),
+                format!(
+                    "key `{text}` is listed twice; list each key once, as `serial` (alone on \
+                     the key) or as `shared` (beside other shared holders)"
+                ),
             );
         } else {
             seen.push(text);

@@ -1,4 +1,9 @@
 //! The process-wide fake clock: one flag on the fast path, the fake state behind a lock.
+//!
+//! Who sees it follows the rule of patched functions: a read made inside *another* testrig
+//! test's context gets the real clocks, so tests that run side by side never see each other's
+//! fake time; the freezing test, and threads or tasks without a context (the workers its code
+//! starts), see the fake.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, PoisonError, RwLock};
@@ -14,6 +19,8 @@ pub(crate) struct Fake {
     pub(crate) system: StdSystemTime,
     pub(crate) instant: StdInstant,
     pub(crate) running_since: Option<StdInstant>,
+    /// The testrig test that took the clock (`None` outside any test context).
+    pub(crate) owner: Option<u64>,
 }
 
 impl Fake {
@@ -34,6 +41,7 @@ impl Fake {
             system: self.system + d,
             instant: self.instant + d,
             running_since: self.running_since,
+            owner: self.owner,
         }
     }
 
@@ -46,6 +54,7 @@ impl Fake {
             system: t,
             instant: instant + forward,
             running_since: self.running_since.map(|_| StdInstant::now()),
+            owner: self.owner,
         }
     }
 }
@@ -66,8 +75,12 @@ pub(crate) fn fake_now() -> Option<(StdSystemTime, StdInstant)> {
 #[cold]
 #[inline(never)]
 fn fake_now_slow() -> Option<(StdSystemTime, StdInstant)> {
-    let state = *STATE.read().unwrap_or_else(PoisonError::into_inner);
-    state.map(|f| f.now())
+    let fake = (*STATE.read().unwrap_or_else(PoisonError::into_inner))?;
+    match crate::context::current_test_id() {
+        // A read inside a test context sees only that test's own fake clock.
+        Some(reader) if fake.owner != Some(reader) => None,
+        _ => Some(fake.now()),
+    }
 }
 
 pub(crate) fn visible() -> Option<Fake> {

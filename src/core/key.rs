@@ -12,6 +12,9 @@ use std::sync::Arc;
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub(crate) enum Key {
     Env(OsString),
+    /// The whole environment: the parent of every `Env` key. Each env patch holds it shared,
+    /// `env::lock_all` exclusively.
+    EnvAll,
     Cwd,
     Clock,
     /// A patchable function, by the address of its slot; the name is for messages.
@@ -26,9 +29,11 @@ impl fmt::Display for Key {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Key::Env(k) => write!(f, "env var `{}`", k.to_string_lossy()),
+            Key::EnvAll => f.write_str("the whole environment (`env::lock_all`)"),
             Key::Cwd => f.write_str("the current directory"),
             Key::Clock => f.write_str("the clock"),
             Key::Patch(_, name) => write!(f, "patched fn `{name}`"),
+            Key::Serial(k) if k.is_empty() => f.write_str("the keyless serial key"),
             Key::Serial(k) => write!(f, "serial key `{k}`"),
             Key::LogLevel => f.write_str("the `log` max level"),
         }
@@ -45,6 +50,7 @@ impl Key {
     pub(super) fn view(&self) -> KeyView<'_> {
         match self {
             Key::Env(k) => KeyView::Env(k),
+            Key::EnvAll => KeyView::EnvAll,
             Key::Cwd => KeyView::Cwd,
             Key::Clock => KeyView::Clock,
             Key::Patch(at, name) => KeyView::Patch(*at, name),
@@ -58,6 +64,7 @@ impl Key {
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) enum KeyView<'a> {
     Env(&'a OsStr),
+    EnvAll,
     Cwd,
     Clock,
     Patch(usize, &'static str),
@@ -69,6 +76,7 @@ impl KeyView<'_> {
     pub(super) fn to_key(self) -> Key {
         match self {
             KeyView::Env(k) => Key::Env(k.to_owned()),
+            KeyView::EnvAll => Key::EnvAll,
             KeyView::Cwd => Key::Cwd,
             KeyView::Clock => Key::Clock,
             KeyView::Patch(at, name) => Key::Patch(at, name),
@@ -97,6 +105,7 @@ impl KeyView<'_> {
                 h.write(k.as_bytes());
             }
             KeyView::LogLevel => h.write_u64(6),
+            KeyView::EnvAll => h.write_u64(7),
         }
         h.finish()
     }
@@ -115,6 +124,10 @@ pub(crate) enum Value {
 pub(crate) trait Slot: Sync {
     fn read(&self, key: &Key) -> Value;
     fn write(&self, key: &Key, value: &Value) -> std::io::Result<()>;
+    /// Writes an OS string (or unsets) given by reference; only slots of such values have it.
+    fn write_os(&self, key: &Key, value: Option<&OsStr>) -> std::io::Result<()> {
+        unreachable!("{key} is not written from a borrowed value ({value:?})")
+    }
 }
 
 /// The slot of keys that have no state behind them (`serial`).

@@ -4,7 +4,7 @@ use std::fmt;
 use std::io::Write as _;
 use std::panic::Location;
 
-use super::{Key, Value, core, lock};
+use super::{Key, KeyState, Value, core, lock};
 use crate::context::Owner;
 
 /// A guard that outlived its owner, restored by force.
@@ -25,28 +25,76 @@ impl fmt::Display for Leak {
 pub(crate) fn restore_owner(owner: Owner) -> Vec<Leak> {
     let mut state = lock();
     let mut leaks = Vec::new();
+    let mut freed = false;
+    let state = &mut *state;
     for key_state in &mut state.keys {
+        let mut problem = None;
+        let before = key_state.sharers.len();
+        key_state.sharers.retain(|s| {
+            if s.owner == owner {
+                leaks.push(Leak {
+                    key: key_state.key.clone(),
+                    site: s.site,
+                });
+            }
+            s.owner != owner
+        });
+        if before != key_state.sharers.len() && key_state.sharers.is_empty() {
+            freed = true;
+        }
         if !matches!(key_state.holder, Some((o, _)) if o == owner) {
             continue;
         }
+        freed = true;
+        let first_site = key_state.layers.first().map(|l| l.site);
         leaks.extend(key_state.layers.drain(..).map(|l| Leak {
             key: key_state.key.clone(),
             site: l.site,
         }));
         if let Err(err) = key_state.slot.write(&key_state.key, &key_state.original) {
-            report(format_args!(
-                "testrig: could not restore {}: {err}",
-                key_state.key
-            ));
+            problem = Some(failed_restore(key_state, first_site, &err));
         }
         key_state.holder = None;
         key_state.original = Value::Unit;
+        state.problems.extend(problem.map(|p| (owner, p)));
     }
-    if !leaks.is_empty() && state.waiters > 0 {
+    if freed && state.waiters > 0 {
         core().changed.notify_all();
     }
     leaks.sort_by_key(|l| (l.site.file(), l.site.line(), l.site.column()));
     leaks
+}
+
+/// What a failed restore says: the key, the line of the guard whose value was to be
+/// restored, and the error.
+pub(super) fn failed_restore(
+    key_state: &KeyState,
+    site: Option<&'static Location<'static>>,
+    err: &std::io::Error,
+) -> String {
+    let site = site
+        .map(|site| format!(" (patched at {site})"))
+        .unwrap_or_default();
+    format!(
+        "testrig: could not restore {}{site}: {err}. The state was left as it is; whatever \
+         made it unrestorable (a directory deleted while the test was inside it, say) happened \
+         during the test.",
+        key_state.key
+    )
+}
+
+/// The failed restores recorded against `owner` (all owners, with `None`), oldest first.
+pub(crate) fn take_problems(owner: Option<Owner>) -> Vec<String> {
+    let mut state = lock();
+    let mut taken = Vec::new();
+    state.problems.retain(|(o, text)| {
+        let take = owner.is_none_or(|owner| *o == owner);
+        if take {
+            taken.push(text.clone());
+        }
+        !take
+    });
+    taken
 }
 
 /// The guards still live now, with their holders, for the report at process exit.
@@ -61,7 +109,7 @@ pub(crate) fn live_guards() -> Vec<(Leak, String)> {
                 .as_ref()
                 .map(|(_, h)| h.to_string())
                 .unwrap_or_default();
-            s.layers.iter().map(move |l| {
+            let layers = s.layers.iter().map(move |l| {
                 (
                     Leak {
                         key: s.key.clone(),
@@ -69,7 +117,17 @@ pub(crate) fn live_guards() -> Vec<(Leak, String)> {
                     },
                     holder.clone(),
                 )
-            })
+            });
+            let shares = s.sharers.iter().map(|sh| {
+                (
+                    Leak {
+                        key: s.key.clone(),
+                        site: sh.site,
+                    },
+                    sh.holder.to_string(),
+                )
+            });
+            layers.chain(shares)
         })
         .collect();
     live.sort_by_key(|(l, _)| (l.site.file(), l.site.line()));
@@ -96,13 +154,17 @@ pub(super) mod thread_owner {
 
     impl Drop for Watch {
         fn drop(&mut self) {
+            // libtest names each test's thread after the test, so this names the test.
             for leak in restore_owner(Owner::Thread(self.id)) {
-                report(format_args!(
+                crate::exit::fail_run(format!(
                     "testrig: {leak} was still live when its thread `{}` ended; it has been \
                      restored. Keep the guard in a local (`let _guard = ...`) so it drops at the \
                      end of the test.",
                     self.name
                 ));
+            }
+            for problem in take_problems(Some(Owner::Thread(self.id))) {
+                crate::exit::fail_run(format!("{problem} (in thread `{}`)", self.name));
             }
         }
     }

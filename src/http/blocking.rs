@@ -35,7 +35,7 @@ use super::server::{MockServer, MockServerBuilder};
 /// server.assert_no_unmatched();
 /// ```
 #[derive(Debug)]
-#[must_use = "the server stops serving when it drops; bind it with `let server = ...`"]
+#[must_use = "the server stops serving when it drops, and `let _ = ...` drops it at once; bind it with `let server = ...`"]
 pub struct BlockingMockServer {
     server: MockServer,
 }

@@ -61,7 +61,7 @@ use crate::env::EnvGuard;
 /// server.assert_received(post("/items").json_includes(json!({"name": "pen"})));
 /// # });
 /// ```
-#[must_use = "the server stops serving when it drops; bind it with `let server = ...`"]
+#[must_use = "the server stops serving when it drops, and `let _ = ...` drops it at once; bind it with `let server = ...`"]
 pub struct MockServer {
     inner: wiremock::MockServer,
     server: Arc<Server>,

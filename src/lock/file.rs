@@ -1,4 +1,5 @@
-//! The cross-process half of `serial`: an exclusive OS lock on one file per key.
+//! The cross-process half of `serial` and `shared`: an OS lock on one file per key, exclusive
+//! or shared.
 
 use std::collections::HashMap;
 use std::fs::{File, OpenOptions, TryLockError};
@@ -7,6 +8,8 @@ use std::panic::Location;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError, Weak};
 use std::time::{Duration, Instant};
+
+use crate::core::Mode;
 
 /// The directory that holds the lock files of [`serial`](super::serial) keys.
 ///
@@ -115,9 +118,12 @@ fn slots() -> &'static Slots {
 }
 
 /// Takes the file lock of `key`, or shares this process's hold on it. The caller already holds
-/// the in-process key, so only threads of one test can meet here; they queue on the key's slot
-/// rather than on the file, which would make them wait for their own process.
-pub(crate) fn hold(key: &str, site: &'static Location<'static>) -> FileHold {
+/// the in-process key (exclusively, or shared beside other tests of this process), so the
+/// tests that meet here all may hold the key together; they queue on the key's slot rather
+/// than on the file, which would make them wait for their own process. A live hold is reused
+/// whatever its mode: an exclusive one covers a shared request of the same test, and the
+/// in-process key never lets an exclusive request meet another test's shared hold.
+pub(crate) fn hold(key: &str, mode: Mode, site: &'static Location<'static>) -> FileHold {
     let slot = slots()
         .lock()
         .unwrap_or_else(PoisonError::into_inner)
@@ -129,7 +135,7 @@ pub(crate) fn hold(key: &str, site: &'static Location<'static>) -> FileHold {
         return FileHold { _held: held };
     }
     let held = Arc::new(Held {
-        file: lock_file(key, site),
+        file: lock_file(key, mode, site),
     });
     *slot = Arc::downgrade(&held);
     FileHold { _held: held }
@@ -161,14 +167,18 @@ fn open(path: &Path) -> File {
         })
 }
 
-fn lock_file(key: &str, site: &'static Location<'static>) -> File {
+fn lock_file(key: &str, mode: Mode, site: &'static Location<'static>) -> File {
     let path = lock_path(key);
     let mut file = open(&path);
     let limit = crate::core::lock_timeout();
     let start = Instant::now();
     let mut pause = Duration::from_millis(1);
     loop {
-        match file.try_lock() {
+        let attempt = match mode {
+            Mode::Exclusive => file.try_lock(),
+            Mode::Shared => file.try_lock_shared(),
+        };
+        match attempt {
             Ok(()) => break,
             Err(TryLockError::WouldBlock) => {}
             Err(TryLockError::Error(e)) => panic!(
@@ -176,7 +186,7 @@ fn lock_file(key: &str, site: &'static Location<'static>) -> File {
                 path.display()
             ),
         }
-        if start.elapsed() >= limit {
+        if limit != Duration::ZERO && start.elapsed() >= limit {
             let mut holder = String::new();
             let _ = file.read_to_string(&mut holder);
             let holder = holder.trim();
@@ -196,12 +206,38 @@ fn lock_file(key: &str, site: &'static Location<'static>) -> File {
         std::thread::sleep(pause);
         pause = (pause * 2).min(Duration::from_millis(50));
     }
+    if mode == Mode::Shared {
+        // Several processes hold it at once: none of them owns the text.
+        return file;
+    }
     // Who holds it, for the message of a process that waits too long. Best effort: the lock,
     // not this text, is what excludes others.
     let _ = file.set_len(0);
     let _ = file.rewind();
     let _ = write!(file, "pid {}, test `{}`", std::process::id(), holder_name());
     file
+}
+
+/// Whether some process (this one included) holds the lock file of `key`, in either mode.
+/// Never creates the file; probes with non-blocking attempts that are released at once.
+pub(crate) fn is_held(key: &str) -> bool {
+    let Ok(file) = File::open(lock_path(key)) else {
+        return false;
+    };
+    match file.try_lock_shared() {
+        Err(TryLockError::WouldBlock) => return true,
+        Err(TryLockError::Error(_)) => return false,
+        Ok(()) => {}
+    }
+    let _ = file.unlock();
+    match file.try_lock() {
+        Err(TryLockError::WouldBlock) => true,
+        Err(TryLockError::Error(_)) => false,
+        Ok(()) => {
+            let _ = file.unlock();
+            false
+        }
+    }
 }
 
 fn holder_name() -> String {

@@ -136,7 +136,7 @@ use registry::{Attr, Sink};
 /// logs.assert_sequence([(Level::Info, "connecting"), (Level::Warn, "retrying")]);
 /// # }
 /// ```
-#[must_use = "the capture stops when it drops; bind it with `let logs = ...`"]
+#[must_use = "the capture stops when it drops, and `let _ = ...` drops it at once; bind it with `let logs = ...`"]
 pub struct LogCapture {
     attr: Attr,
     sink: Arc<Sink>,
@@ -378,7 +378,7 @@ impl Drop for LogCapture {
 
 /// A temporary level of a [`LogCapture`]; the previous level comes back when it drops.
 /// Made by [`LogCapture::at_level`].
-#[must_use = "the level comes back as soon as the guard drops; bind it with `let _level = ...`"]
+#[must_use = "the level comes back as soon as the guard drops, and `let _ = ...` drops it at once; bind it with `let _level = ...`"]
 pub struct LevelGuard {
     sink: Arc<Sink>,
     previous: Level,

@@ -174,7 +174,7 @@ impl Slot for PatchSlot {
 /// assert_eq!(answer(), 42);
 /// # }
 /// ```
-#[must_use = "the function is restored as soon as the guard drops; bind it with `let _guard = ...`"]
+#[must_use = "the function is restored as soon as the guard drops, and `let _ = ...` drops it at once; bind it with `let _guard = ...`"]
 #[derive(Debug)]
 pub struct PatchGuard {
     _core: core::Guard,

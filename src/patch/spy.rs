@@ -29,7 +29,7 @@ use super::slot::{PatchGuard, PatchSlot};
 /// assert_eq!(spy.count(), 1);
 /// # }
 /// ```
-#[must_use = "the spy stops recording as soon as it drops; bind it with `let spy = ...`"]
+#[must_use = "the spy stops recording as soon as it drops, and `let _ = ...` drops it at once; bind it with `let spy = ...`"]
 pub struct Spy<A> {
     calls: Arc<Mutex<Vec<A>>>,
     _guard: PatchGuard,

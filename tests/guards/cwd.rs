@@ -55,10 +55,13 @@ fn chdir_to_a_missing_directory_panics_and_changes_nothing() {
     assert_eq!(canon(std::env::current_dir().unwrap()), canon(tmp.path()));
 }
 
-/// A restore that cannot happen (the directory to go back to is gone) is reported, and the
-/// drop does not panic: a panicking `Drop` during an unwind would abort the test binary.
+/// A restore that cannot happen (the directory to go back to is gone) does not panic in the
+/// drop (a panicking `Drop` during an unwind would abort the test binary); it is recorded
+/// against the test, whose end reports it.
 #[test]
 fn a_failed_restore_does_not_panic_in_drop() {
+    let ctx = testrig::context::TestContext::new("cwd::failed_restore", None);
+    let entered = ctx.enter();
     let base = fs::tmp_dir();
     std::fs::create_dir_all(base.join("doomed")).unwrap();
     std::fs::create_dir_all(base.join("other")).unwrap();
@@ -66,10 +69,16 @@ fn a_failed_restore_does_not_panic_in_drop() {
     let doomed = fs::chdir("doomed");
     let other = fs::chdir(base.join("other"));
     std::fs::remove_dir(base.join("doomed")).unwrap();
-    drop(other); // going back into `doomed` fails: reported on stderr, no panic
+    drop(other); // going back into `doomed` fails: recorded, no panic
     drop(doomed);
     drop(outer);
     assert!(std::env::current_dir().is_ok());
+    drop(entered);
+    let report = testrig::__private::restore_leaked_guards(&ctx).expect("the failure is kept");
+    assert!(
+        report.contains("could not restore the current directory (patched at tests/guards/cwd.rs:"),
+        "{report}"
+    );
 }
 
 #[test]

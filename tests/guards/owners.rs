@@ -111,18 +111,6 @@ fn a_wait_cycle_is_reported_instead_of_hanging() {
 }
 
 #[test]
-fn a_guard_leaked_by_a_thread_is_restored_when_the_thread_ends() {
-    let k = key("THREAD_LEAK");
-    let k2 = k.clone();
-    thread::spawn(move || std::mem::forget(env::set(&k2, "leaked")))
-        .join()
-        .unwrap();
-    assert_eq!(std::env::var_os(&k), None);
-    // And the key is free again: we can take it without waiting.
-    let _g = env::set(&k, "mine");
-}
-
-#[test]
 fn a_leaked_guard_of_a_test_context_is_restored_and_described() {
     let k = key("CONTEXT_LEAK");
     let ctx = TestContext::new("owners::context_leak", None);
@@ -157,4 +145,32 @@ fn a_guard_dropped_after_its_forced_restore_undoes_nothing() {
     drop(late); // must not touch the new owner's layer
     assert_eq!(std::env::var(&k).unwrap(), "someone else");
     drop(now);
+}
+
+/// Three tests patching three different keys hold them all at once: a test that waited for
+/// another would leave the others waiting until the bound, and fail.
+#[test]
+fn patches_of_different_keys_run_side_by_side() {
+    use std::sync::{Condvar, Mutex};
+    let inside = Arc::new((Mutex::new(0), Condvar::new()));
+    let threads: Vec<_> = (0..3)
+        .map(|i| {
+            let inside = inside.clone();
+            let ctx = TestContext::new(format!("side_by_side_{i}"), None);
+            thread::spawn(ctx.wrap_fn(move || {
+                let _g = env::set(key(&format!("SIDE_BY_SIDE_{i}")), "x");
+                let (count, cv) = &*inside;
+                let mut n = count.lock().unwrap();
+                *n += 1;
+                cv.notify_all();
+                let (n, wait) = cv
+                    .wait_timeout_while(n, Duration::from_secs(60), |n| *n < 3)
+                    .unwrap();
+                assert!(!wait.timed_out(), "only {} of 3 were patched at once", *n);
+            }))
+        })
+        .collect();
+    for t in threads {
+        t.join().unwrap();
+    }
 }

@@ -22,7 +22,7 @@ pub(crate) struct Plan<'a> {
     pub(crate) cases: &'a [CaseAttr],
     pub(crate) uses: &'a [Path],
     pub(crate) autouse: bool,
-    /// `#[testrig::test(...)]` options (`isolated`, `timeout`, `serial`); `None` for
+    /// `#[testrig::test(...)]` options (`isolated`, `timeout`, `serial`, `shared`); `None` for
     /// `#[fixture_use]` alone.
     pub(crate) options: Option<&'a TestArgs>,
     /// `#[fixture_use]` alone never adds `#[test]` (the item has its own, or had it).
@@ -191,12 +191,16 @@ pub(super) fn meta_static(
                 Some(t) => quote!(::core::option::Option::Some(#t)),
                 None => quote!(::core::option::Option::None),
             };
+            let keyless = o.serial_keyless.is_some().then(|| quote!("",));
             let serial = &o.serial;
+            let shared_keyless = o.shared_keyless.is_some().then(|| quote!("",));
+            let shared = &o.shared;
             quote! {
                 #p::RunOptions {
                     isolated: #isolated,
                     timeout: #timeout,
-                    serial: &[#(#serial),*],
+                    serial: &[#keyless #(#serial),*],
+                    shared: &[#shared_keyless #(#shared),*],
                 }
             }
         }
