@@ -7,6 +7,7 @@ mod entry;
 mod expand;
 mod item;
 mod naming;
+mod params;
 mod parse;
 mod patch_macro;
 mod patchable;
@@ -208,4 +209,11 @@ pub fn patch(input: proc_macro::TokenStream) -> proc_macro::TokenStream {
 #[proc_macro]
 pub fn spy(input: proc_macro::TokenStream) -> proc_macro::TokenStream {
     patch_macro::spy(input.into()).into()
+}
+
+/// The last step of a parametrized-fixture chain; see `expand/params.rs`. Not an API.
+#[doc(hidden)]
+#[proc_macro]
+pub fn __params_finish(input: TokenStream) -> TokenStream {
+    expand::params::finish(input.into()).into()
 }

@@ -8,6 +8,7 @@ mod events;
 mod fixtures;
 mod leaks;
 mod options;
+mod params;
 mod prelude_names;
 #[cfg(feature = "proptest")]
 mod prop;

@@ -19,6 +19,9 @@ pub(crate) fn expand(func: &ItemFn, args: &FixtureArgs, params: &[Param]) -> Tok
     };
     let is_async = func.sig.asyncness.is_some();
     let p = quote!(::testrig::__private);
+    // A parametrized fixture's first parameter gets the value this test runs with.
+    let value = value_arg(func, args);
+    let skip = usize::from(value.is_some());
 
     let scope = if args.session {
         quote!()
@@ -27,7 +30,7 @@ pub(crate) fn expand(func: &ItemFn, args: &FixtureArgs, params: &[Param]) -> Tok
     };
 
     let build = if is_async {
-        let deps = params.iter().map(|d| dep(d, true));
+        let deps = value.iter().cloned().chain(params.iter().skip(skip).map(|d| dep(d, true)));
         let body = if args.session {
             if cfg!(feature = "tokio") {
                 quote! {
@@ -50,7 +53,7 @@ pub(crate) fn expand(func: &ItemFn, args: &FixtureArgs, params: &[Param]) -> Tok
             }
         }
     } else {
-        let deps = params.iter().map(|d| dep(d, false));
+        let deps = value.iter().cloned().chain(params.iter().skip(skip).map(|d| dep(d, false)));
         let body = if args.session {
             quote! {
                 static CELL: #p::SessionCell<#out> = #p::SessionCell::new();
@@ -101,8 +104,10 @@ pub(crate) fn expand(func: &ItemFn, args: &FixtureArgs, params: &[Param]) -> Tok
         }
     });
 
+    let companion = super::params::fixture(func, args, params);
     quote! {
         #func
+        #companion
 
         #[allow(non_camel_case_types)]
         #[doc(hidden)]
@@ -116,6 +121,23 @@ pub(crate) fn expand(func: &ItemFn, args: &FixtureArgs, params: &[Param]) -> Tok
         #build
         #autouse
     }
+}
+
+/// `match __r.param::<name>(key) { 0 => v0, .. }`: the value of a parametrized fixture.
+fn value_arg(func: &ItemFn, args: &FixtureArgs) -> Option<TokenStream> {
+    let (_, values) = args.params.values.as_ref()?;
+    let name = &func.sig.ident;
+    let key = crate::params::key(func);
+    let arms = values.iter().enumerate().map(|(i, v)| {
+        let i = proc_macro2::Literal::usize_unsuffixed(i);
+        quote!(#i => #v,)
+    });
+    Some(quote! {
+        match __r.param::<#name>(#key) {
+            #(#arms)*
+            _ => ::core::unreachable!(),
+        }
+    })
 }
 
 /// The expression that resolves one dependency, spanned at the parameter so that a wrong

@@ -2,4 +2,5 @@
 
 mod cases;
 pub(crate) mod fixture;
+pub(crate) mod params;
 pub(crate) mod test;

@@ -1,0 +1,94 @@
+//! Parametrized fixtures: one test per value, through other fixtures, `#[fixture_use]`,
+//! modules and files.
+
+mod backends;
+mod names;
+
+use std::sync::Mutex;
+
+use testrig::prelude::*;
+
+pub(crate) use backends::{backend, size};
+
+/// Every value a parametrized test saw, to prove each generated test got its own.
+pub(crate) static SEEN: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+pub(crate) fn saw(what: impl Into<String>) {
+    SEEN.lock().unwrap().push(what.into());
+}
+
+#[testrig::test]
+fn direct(backend: &'static str) {
+    saw(format!("direct:{backend}"));
+    assert!(["memory", "disk"].contains(&backend));
+}
+
+#[fixture]
+fn store(backend: &'static str) -> String {
+    format!("store on {backend}")
+}
+
+#[testrig::test]
+fn through_another_fixture(store: String) {
+    assert!(store == "store on memory" || store == "store on disk", "{store}");
+}
+
+#[testrig::test]
+fn product(backend: &'static str, size: usize) {
+    assert!(size == 1 || size == 10);
+    saw(format!("product:{backend}:{size}"));
+}
+
+#[testrig::test]
+fn the_same_fixture_twice_is_one_parameter(backend: &'static str, store: String) {
+    assert_eq!(store, format!("store on {backend}"));
+}
+
+#[testrig::test]
+#[case(1, id = "one")]
+#[case(2, id = "two")]
+fn with_cases(n: u32, backend: &'static str) {
+    assert!(n > 0);
+    assert!(!backend.is_empty());
+}
+
+#[fixture_use(backend)]
+#[test]
+fn through_fixture_use() {
+    let ctx = TestContext::current().unwrap();
+    assert!(ctx.name().ends_with("memory") || ctx.name().ends_with("disk"));
+}
+
+#[testrig::test]
+fn knows_its_name(backend: &'static str, test_context: TestContext) {
+    assert!(
+        test_context.name().ends_with(&format!("knows_its_name::{backend}")),
+        "{}",
+        test_context.name()
+    );
+}
+
+#[testrig::test]
+#[tokio::test]
+async fn async_test(backend: &'static str) {
+    assert!(!backend.is_empty());
+}
+
+#[testrig::test]
+fn plain_fixtures_only(test_context: TestContext) {
+    assert!(test_context.name().ends_with("plain_fixtures_only"));
+}
+
+mod elsewhere {
+    use super::backends::backend as renamed;
+
+    #[testrig::test]
+    fn by_path(#[from(super::backends::backend)] kind: &'static str) {
+        assert!(!kind.is_empty());
+    }
+
+    #[testrig::test]
+    fn by_renamed_import(#[from(renamed)] kind: &'static str) {
+        assert!(!kind.is_empty());
+    }
+}

@@ -1,0 +1,1 @@
+//! The generated tests' names, read from the test binary's own `--list`.
