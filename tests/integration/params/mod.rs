@@ -4,22 +4,12 @@
 mod backends;
 mod names;
 
-use std::sync::Mutex;
-
 use testrig::prelude::*;
 
-pub(crate) use backends::{backend, size};
-
-/// Every value a parametrized test saw, to prove each generated test got its own.
-pub(crate) static SEEN: Mutex<Vec<String>> = Mutex::new(Vec::new());
-
-pub(crate) fn saw(what: impl Into<String>) {
-    SEEN.lock().unwrap().push(what.into());
-}
+use backends::{backend, size};
 
 #[testrig::test]
 fn direct(backend: &'static str) {
-    saw(format!("direct:{backend}"));
     assert!(["memory", "disk"].contains(&backend));
 }
 
@@ -34,9 +24,10 @@ fn through_another_fixture(store: String) {
 }
 
 #[testrig::test]
-fn product(backend: &'static str, size: usize) {
-    assert!(size == 1 || size == 10);
-    saw(format!("product:{backend}:{size}"));
+fn product(backend: &'static str, size: usize, test_context: TestContext) {
+    let label = if size == 1 { "small" } else { "large" };
+    let name = test_context.name();
+    assert!(name.ends_with(&format!("product::{backend}::{label}")), "{name}");
 }
 
 #[testrig::test]
@@ -91,4 +82,11 @@ mod elsewhere {
     fn by_renamed_import(#[from(renamed)] kind: &'static str) {
         assert!(!kind.is_empty());
     }
+}
+
+// The child process runs the one test by its full name, value included.
+#[testrig::test(isolated, timeout = "60s")]
+fn isolated_with_a_limit(backend: &'static str, test_context: TestContext) {
+    let name = test_context.name();
+    assert!(name.ends_with(&format!("isolated_with_a_limit::{backend}")), "{name}");
 }
