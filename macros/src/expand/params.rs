@@ -62,7 +62,7 @@ pub(crate) fn fixture(func: &ItemFn, args: &FixtureArgs, params: &[Param]) -> To
         return TokenStream::new();
     }
     let name = &func.sig.ident;
-    let vis = companion_vis(&func.vis);
+    let vis = func.vis.to_token_stream();
     let own = own_entry(func, args);
     let skip = usize::from(own.is_some());
     let deps: Vec<&Path> = params
@@ -84,16 +84,23 @@ pub(crate) fn fixture(func: &ItemFn, args: &FixtureArgs, params: &[Param]) -> To
     chain(&deps, quote!(fixture #name { #vis } #own))
 }
 
-/// A crate-wide fixture gets a crate-wide companion: a `macro_rules!` macro cannot be
-/// exported under a path.
-fn companion_vis(vis: &Visibility) -> TokenStream {
-    match vis {
-        Visibility::Public(_) => quote!(pub(crate)),
-        other => other.to_token_stream(),
-    }
-}
-
+/// The companion macro. A fixture that reaches no parametrized fixture re-exports testrig's
+/// one plain companion (which adds nothing), with the fixture's own visibility, so it works
+/// from other crates too. A parametrized one defines its own: a `macro_rules!` macro can be
+/// made crate-wide with `use` but not exported under a path from a macro's output, so a
+/// `pub` fixture's companion is `pub(crate)`.
 fn companion(name: &Ident, vis: &TokenStream, entries: Vec<TokenStream>) -> TokenStream {
+    if entries.is_empty() {
+        return quote! {
+            #[doc(hidden)]
+            #[allow(unused_imports, unreachable_pub)]
+            #vis use ::testrig::__testrig_plain_fixture as #name;
+        };
+    }
+    let vis = match syn::parse2::<Visibility>(vis.clone()) {
+        Ok(Visibility::Public(_)) => quote!(pub(crate)),
+        _ => vis.clone(),
+    };
     let hidden = format_ident!("__testrig_fixture_{}", name);
     quote! {
         #[doc(hidden)]
