@@ -53,6 +53,25 @@ use proc_macro::TokenStream;
 ///   order of their paths.
 /// * `async fn` fixtures are awaited for async tests; a sync test or fixture that asks for
 ///   one is a compile error.
+/// * `#[fixture(params = ["memory", "disk"])]`: every test that reaches the fixture runs
+///   once per value, named `test::memory`, `test::disk`; the first parameter receives the
+///   value. `ids = ["mem", "fs"]` names the values instead. See `testrig::fixture` for the
+///   names with cases and several such fixtures, and for the limits.
+///
+/// ```
+/// use testrig::prelude::*;
+///
+/// #[fixture(params = [1, 10], ids = ["small", "large"])]
+/// fn size(n: usize) -> usize {
+///     n
+/// }
+///
+/// #[testrig::test] // `fills::small` and `fills::large`
+/// fn fills(size: usize) {
+///     assert_eq!(vec![0u8; size].len(), size);
+/// }
+/// # fn main() {}
+/// ```
 ///
 /// ```compile_fail
 /// use testrig::prelude::*;
