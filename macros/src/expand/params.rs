@@ -81,7 +81,8 @@ pub(crate) fn fixture(func: &ItemFn, args: &FixtureArgs, params: &[Param]) -> To
         }
         return companion(name, &vis, own.into_iter().collect());
     }
-    chain(&deps, quote!(fixture #name { #vis } #own))
+    let session = args.session.then(|| quote!(session));
+    chain(&deps, quote!(fixture #name { #vis } #session #own))
 }
 
 /// The companion macro. A fixture that reaches no parametrized fixture re-exports testrig's
@@ -177,7 +178,19 @@ pub(crate) fn finish(input: TokenStream) -> TokenStream {
         let name = next_ident(&mut iter);
         let vis = next_group(&mut iter).stream();
         let mut entries = entries;
-        if let Some(TokenTree::Group(own)) = iter.next() {
+        let mut next = iter.next();
+        let session = matches!(&next, Some(TokenTree::Ident(i)) if i == "session");
+        if session {
+            next = iter.next();
+        }
+        if session && !entries.is_empty() {
+            let message = format!(
+                "session fixture `{name}` reaches a parametrized fixture, but it is built once \
+                 for every test; make `{name}` a function-scoped fixture"
+            );
+            return syn::Error::new(name.span(), message).to_compile_error();
+        }
+        if let Some(TokenTree::Group(own)) = next {
             let own = read_entries(&Group::new(Delimiter::Bracket, own.to_token_stream()));
             for o in own {
                 if !entries.iter().any(|e| e.key == o.key) {
@@ -466,4 +479,61 @@ pub(crate) fn cases(
         &paths,
         quote!(test { #plain } {} { #attrs } #is_async false {} #name [#(#leaves)*]),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(out: &TokenStream) -> Vec<String> {
+        let text = out.to_string();
+        text.split("fn ")
+            .skip(1)
+            .map(|rest| rest.split_whitespace().next().unwrap_or_default().to_owned())
+            .collect()
+    }
+
+    #[test]
+    fn no_entries_leave_the_plain_test() {
+        let out = finish(quote! {
+            [] { test { fn plain() {} } {} { #[test] } false false {} t [{ [t] {} { __run() } }] }
+        });
+        assert_eq!(out.to_string(), quote!(fn plain() {}).to_string());
+    }
+
+    #[test]
+    fn entries_multiply_and_a_repeated_fixture_counts_once() {
+        let out = finish(quote! {
+            [("k1" "memory" "disk") ("k2" "small") ("k1" "memory" "disk")]
+            { test { fn plain() {} } {} { #[test] } false false {} t [{ [t] {} { __run() } }] }
+        });
+        // `t::memory::small` and `t::disk::small`.
+        assert_eq!(names(&out), ["small", "small"]);
+        let text = out.to_string();
+        assert!(text.contains("mod t"), "{text}");
+        assert!(text.contains("mod memory"), "{text}");
+        assert!(text.contains("mod disk"), "{text}");
+        assert!(text.contains("\"memory::small\""), "{text}");
+        assert!(text.contains("(\"k1\" , 1usize) , (\"k2\" , 0usize)"), "{text}");
+        assert!(text.contains("super :: super :: __run ()"), "{text}");
+    }
+
+    #[test]
+    fn a_fixture_bakes_its_dependencies_then_itself() {
+        let out = finish(quote! {
+            [("dep" "a")] { fixture store { pub } ("own" "x" "y") }
+        });
+        let text = out.to_string();
+        let dep = text.find("\"dep\"").unwrap();
+        let own = text.find("\"own\"").unwrap();
+        assert!(dep < own, "{text}");
+        assert!(text.contains("pub (crate) use __testrig_fixture_store as store"), "{text}");
+    }
+
+    #[test]
+    fn a_fixture_without_entries_reexports_the_plain_companion() {
+        let out = finish(quote!([] { fixture store { pub } }));
+        let text = out.to_string();
+        assert!(text.contains("pub use :: testrig :: __testrig_plain_fixture as store"), "{text}");
+    }
 }

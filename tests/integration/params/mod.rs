@@ -90,3 +90,16 @@ fn isolated_with_a_limit(backend: &'static str, test_context: TestContext) {
     let name = test_context.name();
     assert!(name.ends_with(&format!("isolated_with_a_limit::{backend}")), "{name}");
 }
+
+#[fixture(params = [2, 3])]
+async fn slow_number(n: u32, backend: &'static str) -> (u32, &'static str) {
+    (n, backend)
+}
+
+#[testrig::test]
+#[tokio::test]
+async fn async_fixture_with_params(slow_number: (u32, &'static str), test_context: TestContext) {
+    let (n, backend) = slow_number;
+    let name = test_context.name();
+    assert!(name.ends_with(&format!("async_fixture_with_params::{backend}::_{n}")), "{name}");
+}
