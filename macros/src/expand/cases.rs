@@ -303,17 +303,19 @@ pub(super) fn many(
         quote!(#test #(#leaf_attrs)*),
         run_async,
         &name,
-        &leaves
-            .iter()
-            .enumerate()
-            .map(|(index, leaf)| {
-                let mut path: Vec<&Ident> = leaf.module.iter().collect();
-                path.push(&leaf.ident);
-                let marks = leaf.case.map(|i| marks(&plan.cases[i])).unwrap_or_default();
-                let index = proc_macro2::Literal::usize_unsuffixed(index);
-                quote!({ [#(#path)*] { #marks } { __testrig_run(#index) } })
-            })
-            .collect::<Vec<_>>(),
+        || {
+            leaves
+                .iter()
+                .enumerate()
+                .map(|(index, leaf)| {
+                    let mut path: Vec<&Ident> = leaf.module.iter().collect();
+                    path.push(&leaf.ident);
+                    let marks = leaf.case.map(|i| marks(&plan.cases[i])).unwrap_or_default();
+                    let index = proc_macro2::Literal::usize_unsuffixed(index);
+                    quote!({ [#(#path)*] { #marks } { __testrig_run(#index) } })
+                })
+                .collect()
+        },
     );
     let Attrs { cfg, rest, .. } = attrs;
     func.attrs = rest;

@@ -469,12 +469,13 @@ pub(crate) fn cases(
     attrs: TokenStream,
     is_async: bool,
     name: &Ident,
-    leaves: &[TokenStream],
+    leaves: impl FnOnce() -> Vec<TokenStream>,
 ) -> TokenStream {
     let paths = test_paths(plan.uses, plan.params, plan.bound);
     if !needed(&paths) {
         return plain;
     }
+    let leaves = leaves();
     chain(
         &paths,
         quote!(test { #plain } {} { #attrs } #is_async false {} #name [#(#leaves)*]),
