@@ -12,8 +12,8 @@ pub use crate::fixture::{
 #[cfg(feature = "tokio")]
 pub use crate::fixture::{AsyncSessionCell, block_on, run_blocking, run_case_blocking};
 pub use crate::patch::PatchSlot;
-pub use testrig_macros::__params_finish as params_finish;
 pub use crate::run_options::{RunOptions, run_with_options, run_with_options_async};
+pub use testrig_macros::__params_finish as params_finish;
 
 /// Restores every guard `ctx`'s test still holds and describes them, one per line, or `None`
 /// when the test left nothing patched.

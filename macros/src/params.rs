@@ -42,7 +42,10 @@ pub(crate) fn parse_option(meta: &Meta, out: &mut ParamArgs, cx: &mut Ctxt) {
         return;
     };
     let Expr::Array(list) = &nv.value else {
-        cx.error_at(&nv.value, format!("`{key}` takes a list in brackets: `{key} = [..]`"));
+        cx.error_at(
+            &nv.value,
+            format!("`{key}` takes a list in brackets: `{key} = [..]`"),
+        );
         return;
     };
     if list.elems.is_empty() {
@@ -57,7 +60,10 @@ pub(crate) fn parse_option(meta: &Meta, out: &mut ParamArgs, cx: &mut Ctxt) {
         for e in &list.elems {
             match lit_str(e) {
                 Some(s) => ids.push(s.clone()),
-                None => cx.error_at(e, "an id is a string literal: `ids = [\"memory\", \"disk\"]`"),
+                None => cx.error_at(
+                    e,
+                    "an id is a string literal: `ids = [\"memory\", \"disk\"]`",
+                ),
             }
         }
         out.ids = Some((nv.value.span(), ids));
@@ -70,7 +76,10 @@ pub(crate) fn check(func: &ItemFn, args: &FixtureArgs, params: &[Param], cx: &mu
     let name = func.sig.ident.to_string();
     let Some((span, values)) = &p.values else {
         if let Some((span, _)) = &p.ids {
-            cx.error(*span, "`ids` name the values of `params`; add `params = [..]`");
+            cx.error(
+                *span,
+                "`ids` name the values of `params`; add `params = [..]`",
+            );
         }
         return;
     };
@@ -103,7 +112,10 @@ pub(crate) fn check(func: &ItemFn, args: &FixtureArgs, params: &[Param], cx: &mu
             } else if names[..i].contains(&names[i]) {
                 cx.error_at(
                     id,
-                    format!("two values would be named `{}`; give them different ids", names[i]),
+                    format!(
+                        "two values would be named `{}`; give them different ids",
+                        names[i]
+                    ),
                 );
             }
         }
@@ -172,7 +184,9 @@ fn literal_name(value: &Expr) -> String {
     let text = match lit {
         syn::Lit::Str(s) => s.value(),
         syn::Lit::Char(c) => c.value().to_string(),
-        syn::Lit::Int(_) | syn::Lit::Float(_) | syn::Lit::Bool(_) => lit.to_token_stream().to_string(),
+        syn::Lit::Int(_) | syn::Lit::Float(_) | syn::Lit::Bool(_) => {
+            lit.to_token_stream().to_string()
+        }
         _ => return String::new(),
     };
     let name = naming::sanitize(&text);
@@ -204,15 +218,62 @@ pub(crate) fn key(func: &ItemFn) -> String {
 /// parametrized or depend on parametrized fixtures.
 pub(crate) fn is_reserved(name: &str) -> bool {
     const NAMES: &[&str] = &[
-        "assert", "assert_eq", "assert_ne", "assert_approx", "bench", "case", "cfg",
-        "cfg_accessible", "cfg_eval", "cfg_select", "column", "compile_error", "concat",
-        "concat_bytes", "concat_idents", "const_format_args", "dbg", "debug_assert",
-        "debug_assert_eq", "debug_assert_ne", "derive", "env", "eprint", "eprintln", "file",
-        "fixture", "fixture_use", "format", "format_args", "format_args_nl",
-        "global_allocator", "include", "include_bytes", "include_str", "line", "log_syntax",
-        "matches", "module_path", "option_env", "panic", "patch", "patchable", "print",
-        "println", "spy", "stringify", "test", "test_case", "thread_local", "todo",
-        "trace_macros", "unimplemented", "unreachable", "vec", "write", "writeln",
+        "assert",
+        "assert_eq",
+        "assert_ne",
+        "assert_approx",
+        "bench",
+        "case",
+        "cfg",
+        "cfg_accessible",
+        "cfg_eval",
+        "cfg_select",
+        "column",
+        "compile_error",
+        "concat",
+        "concat_bytes",
+        "concat_idents",
+        "const_format_args",
+        "dbg",
+        "debug_assert",
+        "debug_assert_eq",
+        "debug_assert_ne",
+        "derive",
+        "env",
+        "eprint",
+        "eprintln",
+        "file",
+        "fixture",
+        "fixture_use",
+        "format",
+        "format_args",
+        "format_args_nl",
+        "global_allocator",
+        "include",
+        "include_bytes",
+        "include_str",
+        "line",
+        "log_syntax",
+        "matches",
+        "module_path",
+        "option_env",
+        "panic",
+        "patch",
+        "patchable",
+        "print",
+        "println",
+        "spy",
+        "stringify",
+        "test",
+        "test_case",
+        "thread_local",
+        "todo",
+        "trace_macros",
+        "unimplemented",
+        "unreachable",
+        "vec",
+        "write",
+        "writeln",
     ];
     NAMES.contains(&name)
 }

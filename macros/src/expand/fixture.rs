@@ -30,7 +30,10 @@ pub(crate) fn expand(func: &ItemFn, args: &FixtureArgs, params: &[Param]) -> Tok
     };
 
     let build = if is_async {
-        let deps = value.iter().cloned().chain(params.iter().skip(skip).map(|d| dep(d, true)));
+        let deps = value
+            .iter()
+            .cloned()
+            .chain(params.iter().skip(skip).map(|d| dep(d, true)));
         let body = if args.session {
             if cfg!(feature = "tokio") {
                 quote! {
@@ -53,7 +56,10 @@ pub(crate) fn expand(func: &ItemFn, args: &FixtureArgs, params: &[Param]) -> Tok
             }
         }
     } else {
-        let deps = value.iter().cloned().chain(params.iter().skip(skip).map(|d| dep(d, false)));
+        let deps = value
+            .iter()
+            .cloned()
+            .chain(params.iter().skip(skip).map(|d| dep(d, false)));
         let body = if args.session {
             quote! {
                 static CELL: #p::SessionCell<#out> = #p::SessionCell::new();

@@ -490,7 +490,12 @@ mod tests {
         let text = out.to_string();
         text.split("fn ")
             .skip(1)
-            .map(|rest| rest.split_whitespace().next().unwrap_or_default().to_owned())
+            .map(|rest| {
+                rest.split_whitespace()
+                    .next()
+                    .unwrap_or_default()
+                    .to_owned()
+            })
             .collect()
     }
 
@@ -499,7 +504,13 @@ mod tests {
         let out = finish(quote! {
             [] { test { fn plain() {} } {} { #[test] } false false {} t [{ [t] {} { __run() } }] }
         });
-        assert_eq!(out.to_string(), quote!(fn plain() {}).to_string());
+        assert_eq!(
+            out.to_string(),
+            quote!(
+                fn plain() {}
+            )
+            .to_string()
+        );
     }
 
     #[test]
@@ -515,7 +526,10 @@ mod tests {
         assert!(text.contains("mod memory"), "{text}");
         assert!(text.contains("mod disk"), "{text}");
         assert!(text.contains("\"memory::small\""), "{text}");
-        assert!(text.contains("(\"k1\" , 1usize) , (\"k2\" , 0usize)"), "{text}");
+        assert!(
+            text.contains("(\"k1\" , 1usize) , (\"k2\" , 0usize)"),
+            "{text}"
+        );
         assert!(text.contains("super :: super :: __run ()"), "{text}");
     }
 
@@ -528,13 +542,19 @@ mod tests {
         let dep = text.find("\"dep\"").unwrap();
         let own = text.find("\"own\"").unwrap();
         assert!(dep < own, "{text}");
-        assert!(text.contains("pub (crate) use __testrig_fixture_store as store"), "{text}");
+        assert!(
+            text.contains("pub (crate) use __testrig_fixture_store as store"),
+            "{text}"
+        );
     }
 
     #[test]
     fn a_fixture_without_entries_reexports_the_plain_companion() {
         let out = finish(quote!([] { fixture store { pub } }));
         let text = out.to_string();
-        assert!(text.contains("pub use :: testrig :: __testrig_plain_fixture as store"), "{text}");
+        assert!(
+            text.contains("pub use :: testrig :: __testrig_plain_fixture as store"),
+            "{text}"
+        );
     }
 }

@@ -20,14 +20,20 @@ fn store(backend: &'static str) -> String {
 
 #[testrig::test]
 fn through_another_fixture(store: String) {
-    assert!(store == "store on memory" || store == "store on disk", "{store}");
+    assert!(
+        store == "store on memory" || store == "store on disk",
+        "{store}"
+    );
 }
 
 #[testrig::test]
 fn product(backend: &'static str, size: usize, test_context: TestContext) {
     let label = if size == 1 { "small" } else { "large" };
     let name = test_context.name();
-    assert!(name.ends_with(&format!("product::{backend}::{label}")), "{name}");
+    assert!(
+        name.ends_with(&format!("product::{backend}::{label}")),
+        "{name}"
+    );
 }
 
 #[testrig::test]
@@ -53,7 +59,9 @@ fn through_fixture_use() {
 #[testrig::test]
 fn knows_its_name(backend: &'static str, test_context: TestContext) {
     assert!(
-        test_context.name().ends_with(&format!("knows_its_name::{backend}")),
+        test_context
+            .name()
+            .ends_with(&format!("knows_its_name::{backend}")),
         "{}",
         test_context.name()
     );
@@ -88,7 +96,10 @@ mod elsewhere {
 #[testrig::test(isolated, timeout = "60s")]
 fn isolated_with_a_limit(backend: &'static str, test_context: TestContext) {
     let name = test_context.name();
-    assert!(name.ends_with(&format!("isolated_with_a_limit::{backend}")), "{name}");
+    assert!(
+        name.ends_with(&format!("isolated_with_a_limit::{backend}")),
+        "{name}"
+    );
 }
 
 #[fixture(params = [2, 3])]
@@ -101,5 +112,8 @@ async fn slow_number(n: u32, backend: &'static str) -> (u32, &'static str) {
 async fn async_fixture_with_params(slow_number: (u32, &'static str), test_context: TestContext) {
     let (n, backend) = slow_number;
     let name = test_context.name();
-    assert!(name.ends_with(&format!("async_fixture_with_params::{backend}::_{n}")), "{name}");
+    assert!(
+        name.ends_with(&format!("async_fixture_with_params::{backend}::_{n}")),
+        "{name}"
+    );
 }

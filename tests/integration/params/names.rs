@@ -75,6 +75,9 @@ fn test_above_fixture_use() {
     let mut seen = ABOVE.lock().unwrap();
     seen.push(ctx.name().to_owned());
     if seen.len() == 2 {
-        assert!(seen[0].ends_with("::memory") && seen[1].ends_with("::disk"), "{seen:?}");
+        assert!(
+            seen[0].ends_with("::memory") && seen[1].ends_with("::disk"),
+            "{seen:?}"
+        );
     }
 }
