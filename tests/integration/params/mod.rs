@@ -117,3 +117,12 @@ async fn async_fixture_with_params(slow_number: (u32, &'static str), test_contex
         "{name}"
     );
 }
+
+mod globbed {
+    use super::*;
+
+    #[testrig::test]
+    fn through_a_glob_import(backend: &'static str, store: String) {
+        assert_eq!(store, format!("store on {backend}"));
+    }
+}

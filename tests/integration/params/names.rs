@@ -36,6 +36,7 @@ fn each_value_is_a_test_named_by_its_id() {
         "params::async_test::memory: test",
         "params::plain_fixtures_only: test",
         "params::names::test_above_fixture_use: test",
+        "params::globbed::through_a_glob_import::disk: test",
     ] {
         assert_eq!(list.matches(name).count(), 1, "{name} in\n{list}");
     }
