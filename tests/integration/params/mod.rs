@@ -126,3 +126,31 @@ mod globbed {
         assert_eq!(store, format!("store on {backend}"));
     }
 }
+
+#[fixture_use(backend)]
+#[tokio::test]
+async fn fixture_use_above_tokio_test() {
+    tokio::task::yield_now().await;
+    let name = TestContext::current().unwrap().name().to_owned();
+    assert!(
+        name.ends_with("::memory") || name.ends_with("::disk"),
+        "{name}"
+    );
+}
+
+#[tokio::test]
+#[fixture_use(backend)]
+async fn fixture_use_below_tokio_test() {
+    tokio::task::yield_now().await;
+    assert!(TestContext::current().is_some());
+}
+
+#[fixture_use(size)]
+#[testrig::test]
+#[case(1, id = "one")]
+fn fixture_use_and_cases(n: u32, backend: &'static str, test_context: TestContext) {
+    let name = test_context.name();
+    assert!(name.contains("fixture_use_and_cases::one::"), "{name}");
+    assert!(name.ends_with(backend), "{name}");
+    assert_eq!(n, 1);
+}
