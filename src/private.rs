@@ -5,14 +5,15 @@ use crate::context::{Owner, TestContext};
 #[cfg(feature = "proptest")]
 pub use crate::fixture::proptest;
 pub use crate::fixture::{
-    AsyncFixture, Autouse, BoxFuture, Fixture, FunctionScope, Held, Named, Resolver, SessionCell,
-    SyncFixture, TestMeta, TestResult, Use, boxed, check, hold, nth_case, ready, register_autouse,
-    run, run_async, run_case, run_case_async,
+    AsyncFixture, Autouse, BoxFuture, Fixture, FunctionScope, Held, Named, Params, Resolver,
+    SessionCell, SyncFixture, TestMeta, TestResult, Use, boxed, check, hold, nth_case, ready,
+    register_autouse, run, run_async, run_case, run_case_async, with_params, with_params_async,
 };
 #[cfg(feature = "tokio")]
 pub use crate::fixture::{AsyncSessionCell, block_on, run_blocking, run_case_blocking};
 pub use crate::patch::PatchSlot;
 pub use crate::run_options::{RunOptions, run_with_options, run_with_options_async};
+pub use testrig_macros::__params_finish as params_finish;
 
 /// Restores every guard `ctx`'s test still holds and describes them, one per line, together
 /// with the restores that failed during the test; `None` when the test left nothing wrong.
@@ -95,3 +96,26 @@ macro_rules! __testrig_if_no_seams {
 }
 
 pub use crate::{__testrig_if_no_seams as if_no_seams, __testrig_if_seams as if_seams};
+
+/// One step of a parametrized-fixture chain: calls the next fixture's companion macro, or,
+/// when none is left, the step that writes the tests (see `#[fixture(params = ..)]`).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __testrig_chain {
+    ([[$($next:tt)*] $($rest:tt)*] [$($acc:tt)*] $payload:tt) => {
+        $($next)*! { @testrig [$($rest)*] [$($acc)*] $payload }
+    };
+    ([] [$($acc:tt)*] $payload:tt) => {
+        $crate::__private::params_finish! { [$($acc)*] $payload }
+    };
+}
+
+/// The companion macro of a fixture that is not parametrized and takes no fixtures: it adds
+/// nothing to the chain. testrig's own fixtures re-export it under their names.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __testrig_plain_fixture {
+    (@testrig [$($next:tt)*] [$($acc:tt)*] $payload:tt) => {
+        $crate::__testrig_chain! { [$($next)*] [$($acc)*] $payload }
+    };
+}

@@ -7,6 +7,7 @@ mod entry;
 mod expand;
 mod item;
 mod naming;
+mod params;
 mod parse;
 mod patch_macro;
 mod patchable;
@@ -54,6 +55,25 @@ use proc_macro::TokenStream;
 ///   one: async tests await that first; a sync test that reaches an async fixture (directly
 ///   or through others) is a compile error, as is a session or `autouse` fixture on an async
 ///   one.
+/// * `#[fixture(params = ["memory", "disk"])]`: every test that reaches the fixture runs
+///   once per value, named `test::memory`, `test::disk`; the first parameter receives the
+///   value. `ids = ["mem", "fs"]` names the values instead. See `testrig::fixture` for the
+///   names with cases and several such fixtures, and for the limits.
+///
+/// ```
+/// use testrig::prelude::*;
+///
+/// #[fixture(params = [1, 10], ids = ["small", "large"])]
+/// fn size(n: usize) -> usize {
+///     n
+/// }
+///
+/// #[testrig::test] // `fills::small` and `fills::large`
+/// fn fills(size: usize) {
+///     assert_eq!(vec![0u8; size].len(), size);
+/// }
+/// # fn main() {}
+/// ```
 ///
 /// ```compile_fail
 /// use testrig::prelude::*;
@@ -256,4 +276,11 @@ pub fn patch(input: proc_macro::TokenStream) -> proc_macro::TokenStream {
 #[proc_macro]
 pub fn spy(input: proc_macro::TokenStream) -> proc_macro::TokenStream {
     patch_macro::spy(input.into()).into()
+}
+
+/// The last step of a parametrized-fixture chain; see `expand/params.rs`. Not an API.
+#[doc(hidden)]
+#[proc_macro]
+pub fn __params_finish(input: TokenStream) -> TokenStream {
+    expand::params::finish(input.into()).into()
 }

@@ -19,6 +19,8 @@ use crate::symbol::*;
 pub(crate) struct FixtureArgs {
     pub(crate) session: bool,
     pub(crate) autouse: Option<Span>,
+    /// `params = [..]`, `ids = [..]`.
+    pub(crate) params: crate::params::ParamArgs,
 }
 
 pub(crate) fn fixture_args(args: TokenStream, cx: &mut Ctxt) -> FixtureArgs {
@@ -52,11 +54,14 @@ pub(crate) fn fixture_args(args: TokenStream, cx: &mut Ctxt) -> FixtureArgs {
                     "`autouse` takes no value; write `#[fixture(autouse)]`",
                 ),
             }
+        } else if crate::params::is_option(&meta) {
+            crate::params::parse_option(&meta, &mut out.params, cx);
         } else {
             cx.error_at(
                 path,
                 format!(
-                    "unknown fixture option `{}`; expected `scope = \"session\"` or `autouse`",
+                    "unknown fixture option `{}`; expected `scope = \"session\"`, `autouse`, \
+                     `params = [..]` or `ids = [..]`",
                     path_text(path)
                 ),
             );

@@ -13,6 +13,7 @@ use crate::parse::{CaseAttr, FixtureArgs, Param, Source, TestArgs, path_text};
 
 pub(crate) fn fixture(func: &ItemFn, args: &FixtureArgs, params: &[Param], cx: &mut Ctxt) {
     generics(func, cx);
+    crate::params::check(func, args, params, cx);
     let is_async = func.sig.asyncness.is_some();
     if let (Some(span), true) = (args.autouse, is_async) {
         cx.error(

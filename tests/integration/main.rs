@@ -12,6 +12,7 @@ mod fixtures;
 mod leaks;
 mod module_attrs;
 mod options;
+mod params;
 mod prelude_names;
 #[cfg(feature = "proptest")]
 mod prop;

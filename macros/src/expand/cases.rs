@@ -277,10 +277,10 @@ pub(super) fn many(
     };
     // One `macro_rules!` writes the tests: the proc macro hands over two tokens per case
     // instead of building every test function token by token.
+    let leaf_attrs = &attrs.leaf;
     let tests = if top.is_empty() {
         quote!()
     } else {
-        let leaf_attrs = &attrs.leaf;
         let asyncness = run_async.then(|| quote!(async));
         let await_ = run_async.then(|| quote!(.await));
         quote! {
@@ -297,6 +297,26 @@ pub(super) fn many(
             __testrig_tests! { #(#top)* }
         }
     };
+    let tests = super::params::cases(
+        plan,
+        quote!(#tests #(#nested)*),
+        quote!(#test #(#leaf_attrs)*),
+        run_async,
+        &name,
+        || {
+            leaves
+                .iter()
+                .enumerate()
+                .map(|(index, leaf)| {
+                    let mut path: Vec<&Ident> = leaf.module.iter().collect();
+                    path.push(&leaf.ident);
+                    let marks = leaf.case.map(|i| marks(&plan.cases[i])).unwrap_or_default();
+                    let index = proc_macro2::Literal::usize_unsuffixed(index);
+                    quote!({ [#(#path)*] { #marks } { __testrig_run(#index) } })
+                })
+                .collect()
+        },
+    );
     let Attrs { cfg, rest, .. } = attrs;
     func.attrs = rest;
     quote! {
@@ -315,7 +335,6 @@ pub(super) fn many(
             #body
             #run_fn
             #tests
-            #(#nested)*
         }
     }
 }

@@ -19,6 +19,9 @@ pub(crate) fn expand(func: &ItemFn, args: &FixtureArgs, params: &[Param]) -> Tok
     };
     let is_async = func.sig.asyncness.is_some();
     let p = quote!(::testrig::__private);
+    // A parametrized fixture's first parameter gets the value this test runs with.
+    let value = value_arg(func, args);
+    let skip = usize::from(value.is_some());
 
     let scope = if args.session {
         quote!()
@@ -27,7 +30,10 @@ pub(crate) fn expand(func: &ItemFn, args: &FixtureArgs, params: &[Param]) -> Tok
     };
 
     let build = if is_async {
-        let deps = params.iter().map(|d| dep(d, true));
+        let deps = value
+            .iter()
+            .cloned()
+            .chain(params.iter().skip(skip).map(|d| dep(d, true)));
         let body = if args.session {
             if cfg!(feature = "tokio") {
                 quote! {
@@ -50,7 +56,10 @@ pub(crate) fn expand(func: &ItemFn, args: &FixtureArgs, params: &[Param]) -> Tok
             }
         }
     } else {
-        let deps = params.iter().map(|d| dep(d, false));
+        let deps = value
+            .iter()
+            .cloned()
+            .chain(params.iter().skip(skip).map(|d| dep(d, false)));
         let body = if args.session {
             quote! {
                 static CELL: #p::SessionCell<#out> = #p::SessionCell::new();
@@ -62,17 +71,20 @@ pub(crate) fn expand(func: &ItemFn, args: &FixtureArgs, params: &[Param]) -> Tok
         // A function-scoped sync fixture is sync only while its fixtures are: on top of an
         // async one it serves async tests alone, which await that one first. `for<'__t>`
         // keeps a bound that does not hold from being an error where it is written.
-        let (bounds, build_async) = if args.session || params.is_empty() {
+        let (bounds, build_async) = if args.session || params.len() == skip {
             (
                 quote!(),
                 quote!(#p::ready(<Self as #p::SyncFixture>::build(__r))),
             )
         } else {
-            let paths = params.iter().filter_map(|d| match &d.source {
+            let paths = params.iter().skip(skip).filter_map(|d| match &d.source {
                 Source::Fixture { path, .. } => Some(path),
                 _ => None,
             });
-            let deps = params.iter().map(|d| dep(d, true));
+            let deps = value
+                .iter()
+                .cloned()
+                .chain(params.iter().skip(skip).map(|d| dep(d, true)));
             (
                 quote!(where #(for<'__t> #paths: #p::SyncFixture,)*),
                 quote!(#p::boxed(async move { #p::Held::Own(#name(#(#deps),*)) })),
@@ -120,8 +132,10 @@ pub(crate) fn expand(func: &ItemFn, args: &FixtureArgs, params: &[Param]) -> Tok
         }
     });
 
+    let companion = super::params::fixture(func, args, params);
     quote! {
         #func
+        #companion
 
         #[allow(non_camel_case_types)]
         #[doc(hidden)]
@@ -135,6 +149,23 @@ pub(crate) fn expand(func: &ItemFn, args: &FixtureArgs, params: &[Param]) -> Tok
         #build
         #autouse
     }
+}
+
+/// `match __r.param::<name>(key) { 0 => v0, .. }`: the value of a parametrized fixture.
+fn value_arg(func: &ItemFn, args: &FixtureArgs) -> Option<TokenStream> {
+    let (_, values) = args.params.values.as_ref()?;
+    let name = &func.sig.ident;
+    let key = crate::params::key(func);
+    let arms = values.iter().enumerate().map(|(i, v)| {
+        let i = proc_macro2::Literal::usize_unsuffixed(i);
+        quote!(#i => #v,)
+    });
+    Some(quote! {
+        match __r.param::<#name>(#key) {
+            #(#arms)*
+            _ => ::core::unreachable!(),
+        }
+    })
 }
 
 /// The expression that resolves one dependency, spanned at the parameter so that a wrong

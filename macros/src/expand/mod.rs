@@ -3,4 +3,5 @@
 mod cases;
 pub(crate) mod fixture;
 pub(crate) mod module;
+pub(crate) mod params;
 pub(crate) mod test;

@@ -283,14 +283,27 @@ fn single(plan: &Plan<'_>, mut func: ItemFn, attrs: Attrs) -> TokenStream {
     } = attrs;
     func.attrs = rest;
     func.vis = syn::Visibility::Inherited;
-    quote! {
-        #(#cfg)*
-        #test
-        #(#leaf)*
-        #vis #asyncness fn #name() {
-            #func
-            #meta
-            #run
-        }
+    let paths = super::params::test_paths(plan.uses, plan.params, plan.bound);
+    if !super::params::needed(&paths) {
+        return quote! {
+            #(#cfg)*
+            #test
+            #(#leaf)*
+            #vis #asyncness fn #name() {
+                #func
+                #meta
+                #run
+            }
+        };
     }
+    super::params::single(super::params::Single {
+        paths: &paths,
+        cfg: &cfg,
+        test,
+        leaf: &leaf,
+        vis: &vis,
+        is_async: leaf_async,
+        name: &name,
+        body: quote!(#func #meta #run),
+    })
 }
