@@ -77,7 +77,7 @@ pub(crate) fn expand(kind: Kind, args: TokenStream, item: TokenStream) -> TokenS
         Kind::Uses => {
             let uses = parse::use_list(args.clone(), &mut cx);
             valid::unique_uses(&uses, &mut cx);
-            Module::Uses(uses)
+            Module::Uses(uses.iter().map(reroot).collect())
         }
         Kind::Options => {
             let parsed = parse::test_args(args.clone(), &mut cx);
@@ -126,6 +126,27 @@ pub(crate) fn expand(kind: Kind, args: TokenStream, item: TokenStream) -> TokenS
     group.set_span(body.span());
     let head = head.iter();
     quote!(#(#head)* #group)
+}
+
+/// A fixture path written beside `mod m`, as seen from inside `m`: the items of a module do
+/// not see its parent's names, so a relative path gets one `super::` more.
+fn reroot(path: &Path) -> Path {
+    let first = path.segments.first().map(|s| s.ident.to_string());
+    match first.as_deref() {
+        _ if path.leading_colon.is_some() => path.clone(),
+        Some("crate" | "$crate") => path.clone(),
+        Some("self") => {
+            let mut path = path.clone();
+            let span = path.segments[0].ident.span();
+            path.segments[0].ident = syn::Ident::new("super", span);
+            path
+        }
+        _ => {
+            let mut rooted: Path = syn::parse_quote!(super);
+            rooted.segments.extend(path.segments.iter().cloned());
+            rooted
+        }
+    }
 }
 
 /// What the module's attribute says.
@@ -240,7 +261,11 @@ fn apply(
             } else {
                 match item.rest.last() {
                     Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Brace => {
-                        let inner = apply(kind, module, g.stream(), applied, cx);
+                        let deeper = match module {
+                            Module::Uses(uses) => Module::Uses(uses.iter().map(reroot).collect()),
+                            Module::Options(options) => Module::Options(options.clone()),
+                        };
+                        let inner = apply(kind, &deeper, g.stream(), applied, cx);
                         let mut group = proc_macro2::Group::new(Delimiter::Brace, inner);
                         group.set_span(g.span());
                         *item.rest.last_mut().expect("checked") = TokenTree::Group(group);
