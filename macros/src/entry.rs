@@ -8,7 +8,6 @@ use quote::{ToTokens, quote};
 use crate::ctxt::Ctxt;
 use crate::expand;
 use crate::parse::{self, is_fixture_use, is_testrig_test};
-use crate::symbol::CASE;
 use crate::valid;
 
 fn parse_fn(item: TokenStream, what: &str, cx: &mut Ctxt) -> Option<ItemFn> {
@@ -46,7 +45,7 @@ fn fallback(item: TokenStream) -> TokenStream {
     // Test attributes go too: `#[tokio::test]` on a function with parameters would only add
     // errors of its own to the ones that matter.
     func.attrs.retain(|a| {
-        !a.path().is_ident(CASE) && !is_fixture_use(a.path()) && !parse::is_test_attr(a)
+        !parse::is_case(a.path()) && !is_fixture_use(a.path()) && !parse::is_test_attr(a)
     });
     func.into_token_stream()
 }
@@ -81,12 +80,12 @@ pub(crate) fn test(args: TokenStream, item: TokenStream) -> TokenStream {
     };
     let mut cases: Vec<_> = raw_cases
         .into_iter()
-        .map(|c| parse::case_tokens(c.span, c.tokens, &mut cx))
+        .map(|c| parse::case_tokens(c.span, c.short, c.tokens, &mut cx))
         .collect();
     let mut uses = Vec::new();
     let mut kept = Vec::new();
     for attr in std::mem::take(&mut func.attrs) {
-        if attr.path().is_ident(CASE) {
+        if parse::is_case(attr.path()) {
             cases.push(parse::case(&attr, &mut cx));
         } else if is_fixture_use(attr.path()) {
             match &attr.meta {
@@ -172,7 +171,7 @@ pub(crate) fn fixture_use(args: TokenStream, item: TokenStream) -> TokenStream {
     expand::test::expand(expand::test::Plan {
         func,
         params: &[],
-        bound: 0,
+        bound: Vec::new(),
         cases: &[],
         uses: &uses,
         autouse: true,

@@ -201,6 +201,9 @@ pub(crate) enum Source {
     Values(Vec<Expr>),
     /// `#[strategy(expr)]`: a proptest strategy (feature `proptest`).
     Strategy(Expr),
+    /// Bound to the case values: rstest's `#[case]` marker, or (without markers) one of the
+    /// leading parameters the cases fill by position.
+    Case,
 }
 
 pub(crate) struct Param {
@@ -228,6 +231,7 @@ pub(crate) fn params(func: &mut ItemFn, cx: &mut Ctxt) -> Vec<Param> {
         let mut from = None;
         let mut values = None;
         let mut strategy = None;
+        let mut case = false;
         let mut kept = Vec::new();
         for attr in typed.attrs.drain(..) {
             if attr.path().is_ident(FROM) {
@@ -248,8 +252,8 @@ pub(crate) fn params(func: &mut ItemFn, cx: &mut Ctxt) -> Vec<Param> {
                     Ok(e) => strategy = Some(e),
                     Err(e) => cx.push(e),
                 }
-            } else if attr.path().is_ident(CASE) {
-                // rstest's `#[case] x: T` marker: accepted and dropped, cases bind by position.
+            } else if attr.path().is_ident(CASE) && matches!(attr.meta, Meta::Path(_)) {
+                case = true;
             } else {
                 kept.push(attr);
             }
@@ -261,7 +265,9 @@ pub(crate) fn params(func: &mut ItemFn, cx: &mut Ctxt) -> Vec<Param> {
         };
         let span = typed.pat.span();
         let ty = (*typed.ty).clone();
-        let source = if let Some(v) = values {
+        let source = if case {
+            Source::Case
+        } else if let Some(v) = values {
             Source::Values(v)
         } else if let Some(s) = strategy {
             Source::Strategy(s)
@@ -300,6 +306,8 @@ pub(crate) fn params(func: &mut ItemFn, cx: &mut Ctxt) -> Vec<Param> {
 /// One `#[case(...)]`. Values are kept as the user's tokens.
 pub(crate) struct CaseAttr {
     pub(crate) attr_span: Span,
+    /// rstest's `#[case::name(...)]`.
+    pub(crate) short: Option<Ident>,
     pub(crate) values: Vec<TokenStream>,
     pub(crate) id: Option<LitStr>,
     pub(crate) ignore: Option<Option<LitStr>>,
@@ -379,13 +387,29 @@ pub(crate) fn case(attr: &Attribute, cx: &mut Ctxt) -> CaseAttr {
         Meta::List(l) => l.tokens.clone(),
         _ => TokenStream::new(),
     };
-    case_tokens(attr.path().span(), tokens, cx)
+    let path = attr.path();
+    let short = (path.segments.len() == 2).then(|| path.segments[1].ident.clone());
+    case_tokens(path.segments[0].ident.span(), short, tokens, cx)
+}
+
+/// `#[case(...)]` or rstest's `#[case::name(...)]` on a function.
+pub(crate) fn is_case(p: &Path) -> bool {
+    p.leading_colon.is_none()
+        && matches!(p.segments.len(), 1 | 2)
+        && p.segments[0].ident == CASE
+        && p.segments.iter().all(|s| s.arguments.is_none())
 }
 
 /// A case from its tokens (the part between the parentheses); `span` is that of `case`.
-pub(crate) fn case_tokens(span: Span, tokens: TokenStream, cx: &mut Ctxt) -> CaseAttr {
+pub(crate) fn case_tokens(
+    span: Span,
+    short: Option<Ident>,
+    tokens: TokenStream,
+    cx: &mut Ctxt,
+) -> CaseAttr {
     let mut out = CaseAttr {
         attr_span: span,
+        short,
         values: Vec::new(),
         id: None,
         ignore: None,

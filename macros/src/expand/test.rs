@@ -17,8 +17,8 @@ pub(crate) struct Plan<'a> {
     /// The user's function, testrig's attributes removed.
     pub(crate) func: ItemFn,
     pub(crate) params: &'a [Param],
-    /// How many leading parameters `#[case]` binds.
-    pub(crate) bound: usize,
+    /// The parameters `#[case]` binds, in the order of the case values.
+    pub(crate) bound: Vec<usize>,
     pub(crate) cases: &'a [CaseAttr],
     pub(crate) uses: &'a [Path],
     pub(crate) autouse: bool,
@@ -276,6 +276,11 @@ fn single(plan: &Plan<'_>, mut func: ItemFn, attrs: Attrs) -> TokenStream {
         leaf, cfg, rest, ..
     } = attrs;
     func.attrs = rest;
+    if !func.sig.inputs.is_empty() {
+        // testrig hands each fixture over by value when the signature asks for a value.
+        func.attrs
+            .push(syn::parse_quote!(#[allow(clippy::needless_pass_by_value)]));
+    }
     func.vis = syn::Visibility::Inherited;
     quote! {
         #(#cfg)*
