@@ -8,6 +8,7 @@ use quote::{ToTokens, quote};
 use crate::ctxt::Ctxt;
 use crate::expand;
 use crate::parse::{self, is_fixture_use, is_testrig_test};
+use crate::symbol::{ONCE, TIMEOUT};
 use crate::valid;
 
 fn parse_fn(item: TokenStream, what: &str, cx: &mut Ctxt) -> Option<ItemFn> {
@@ -45,18 +46,27 @@ fn fallback(item: TokenStream) -> TokenStream {
     // Test attributes go too: `#[tokio::test]` on a function with parameters would only add
     // errors of its own to the ones that matter.
     func.attrs.retain(|a| {
-        !parse::is_case(a.path()) && !is_fixture_use(a.path()) && !parse::is_test_attr(a)
+        !parse::is_case(a.path())
+            && !is_fixture_use(a.path())
+            && !parse::is_test_attr(a)
+            && !a.path().is_ident(TIMEOUT)
+            && !a.path().is_ident(ONCE)
     });
     func.into_token_stream()
 }
 
 pub(crate) fn fixture(args: TokenStream, item: TokenStream) -> TokenStream {
     let mut cx = Ctxt::default();
-    let args = parse::fixture_args(args, &mut cx);
+    let mut args = parse::fixture_args(args, &mut cx);
     let Some(mut func) = parse_fn(item.clone(), "#[fixture]", &mut cx) else {
         let errors = cx.into_compile_errors();
         return quote!(#item #errors);
     };
+    // rstest's `#[once]`: built once, shared by reference, which is a session fixture.
+    if let Some(pos) = func.attrs.iter().position(|a| a.path().is_ident(ONCE)) {
+        func.attrs.remove(pos);
+        args.session = true;
+    }
     let params = parse::params(&mut func, &mut cx);
     valid::fixture(&func, &args, &params, &mut cx);
     if cx.has_errors() {
@@ -69,7 +79,7 @@ pub(crate) fn fixture(args: TokenStream, item: TokenStream) -> TokenStream {
 
 pub(crate) fn test(args: TokenStream, item: TokenStream) -> TokenStream {
     let mut cx = Ctxt::default();
-    let args = parse::test_args(args, &mut cx);
+    let mut args = parse::test_args(args, &mut cx);
     let (mut func, raw_cases) = match ItemFn::from_tokens_with_cases(item.clone()) {
         Ok(parsed) => parsed,
         Err(_) => {
@@ -87,6 +97,16 @@ pub(crate) fn test(args: TokenStream, item: TokenStream) -> TokenStream {
     for attr in std::mem::take(&mut func.attrs) {
         if parse::is_case(attr.path()) {
             cases.push(parse::case(&attr, &mut cx));
+        } else if attr.path().is_ident(TIMEOUT) {
+            // rstest's `#[timeout(Duration::from_millis(250))]`: testrig's `timeout = "250ms"`.
+            match parse::rstest_timeout(&attr) {
+                Ok(_) if args.timeout.is_some() => cx.error_at(
+                    &attr,
+                    "the test has a `timeout` option already; keep one of the two",
+                ),
+                Ok(limit) => args.timeout = Some(limit),
+                Err(e) => cx.push(e),
+            }
         } else if is_fixture_use(attr.path()) {
             match &attr.meta {
                 syn::Meta::List(l) => uses.extend(parse::use_list(l.tokens.clone(), &mut cx)),
@@ -97,7 +117,12 @@ pub(crate) fn test(args: TokenStream, item: TokenStream) -> TokenStream {
         }
     }
     func.attrs = kept;
-    let params = parse::params(&mut func, &mut cx);
+    let mut params = parse::params(&mut func, &mut cx);
+    for p in &mut params {
+        if let parse::Source::Files(f) = &mut p.source {
+            (f.values, f.names) = crate::files::resolve(f, &mut cx);
+        }
+    }
     let bound = valid::test(&func, &params, &cases, &uses, &mut cx);
     valid::test_options(&args, &cases, &mut cx);
     if func.sig.asyncness.is_some()

@@ -5,6 +5,7 @@ mod ctxt;
 mod duration;
 mod entry;
 mod expand;
+mod files;
 mod item;
 mod naming;
 mod parse;

@@ -195,8 +195,19 @@ pub(crate) fn last_ident(p: &Path) -> String {
 
 /// How a parameter gets its value.
 pub(crate) enum Source {
-    /// A fixture, by path; `by_ref` for `&T` parameters.
-    Fixture { path: Path, by_ref: bool },
+    /// A fixture, by path; `by_ref` for `&T` parameters; `with`: rstest's
+    /// `#[with(args...)]`, values for the fixture's first parameters.
+    Fixture {
+        path: Path,
+        by_ref: bool,
+        with: Vec<Expr>,
+    },
+    /// rstest's `#[default(expr)]` on a fixture's parameter: this value unless a test
+    /// passes its own with `#[with(...)]`.
+    Default(Expr),
+    /// rstest's `#[files("glob")]`: one test per matching file (a matrix parameter whose
+    /// values are the files).
+    Files(Files),
     /// `#[values(a, b, c)]`: one test per value (a matrix with the other such parameters).
     Values(Vec<Expr>),
     /// `#[strategy(expr)]`: a proptest strategy (feature `proptest`).
@@ -204,6 +215,30 @@ pub(crate) enum Source {
     /// Bound to the case values: rstest's `#[case]` marker, or (without markers) one of the
     /// leading parameters the cases fill by position.
     Case,
+}
+
+/// `#[files("glob")]` (several allowed), `#[exclude("text")]`, `#[include_dot_files]`,
+/// `#[mode = path|str|bytes]`.
+#[derive(Default)]
+pub(crate) struct Files {
+    pub(crate) globs: Vec<LitStr>,
+    pub(crate) exclude: Vec<LitStr>,
+    pub(crate) dot_files: bool,
+    pub(crate) mode: FileMode,
+    /// Filled by `files::resolve`: one value per matched file, and its test name.
+    pub(crate) values: Vec<Expr>,
+    pub(crate) names: Vec<String>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) enum FileMode {
+    /// A `PathBuf` (absolute).
+    #[default]
+    Path,
+    /// The contents, `include_str!`.
+    Str,
+    /// The contents, `include_bytes!`.
+    Bytes,
 }
 
 pub(crate) struct Param {
@@ -232,9 +267,53 @@ pub(crate) fn params(func: &mut ItemFn, cx: &mut Ctxt) -> Vec<Param> {
         let mut values = None;
         let mut strategy = None;
         let mut case = false;
+        let mut with = None;
+        let mut default = None;
+        let mut files: Option<Files> = None;
         let mut kept = Vec::new();
         for attr in typed.attrs.drain(..) {
-            if attr.path().is_ident(FROM) {
+            let path = attr.path();
+            if path.is_ident(WITH) {
+                match attr.parse_args_with(Punctuated::<Expr, Token![,]>::parse_terminated) {
+                    Ok(list) => with = Some(list.into_iter().collect::<Vec<_>>()),
+                    Err(e) => cx.push(e),
+                }
+            } else if path.is_ident(DEFAULT) {
+                match attr.parse_args::<Expr>() {
+                    Ok(e) => default = Some(e),
+                    Err(e) => cx.push(e),
+                }
+            } else if path.is_ident(FILES) || path.is_ident("exclude") {
+                let f = files.get_or_insert_with(Files::default);
+                match attr.parse_args::<LitStr>() {
+                    Ok(l) if path.is_ident(FILES) => f.globs.push(l),
+                    Ok(l) => f.exclude.push(l),
+                    Err(e) => cx.push(e),
+                }
+            } else if path.is_ident("include_dot_files") {
+                files.get_or_insert_with(Files::default).dot_files = true;
+            } else if path.is_ident(MODE) {
+                let mode = match &attr.meta {
+                    Meta::NameValue(nv) => match nv.value.to_token_stream().to_string().as_str() {
+                        "path" => Some(FileMode::Path),
+                        "str" => Some(FileMode::Str),
+                        "bytes" => Some(FileMode::Bytes),
+                        _ => None,
+                    },
+                    _ => None,
+                };
+                match (mode, files.as_mut()) {
+                    (Some(m), Some(f)) => f.mode = m,
+                    (Some(_), None) => cx.error_at(
+                        &attr,
+                        "`#[mode]` goes after `#[files(\"glob\")]` on the same parameter",
+                    ),
+                    (None, _) => cx.error_at(
+                        &attr,
+                        "write the mode as `#[mode = path]`, `#[mode = str]` or `#[mode = bytes]`",
+                    ),
+                }
+            } else if attr.path().is_ident(FROM) {
                 match attr.parse_args::<Path>() {
                     Ok(p) => from = Some(p),
                     Err(e) => cx.push(e),
@@ -267,6 +346,13 @@ pub(crate) fn params(func: &mut ItemFn, cx: &mut Ctxt) -> Vec<Param> {
         let ty = (*typed.ty).clone();
         let source = if case {
             Source::Case
+        } else if let Some(f) = files {
+            if f.globs.is_empty() {
+                cx.error(span, "add the files to take: `#[files(\"data/*.txt\")]`");
+            }
+            Source::Files(f)
+        } else if let Some(d) = default {
+            Source::Default(d)
         } else if let Some(v) = values {
             Source::Values(v)
         } else if let Some(s) = strategy {
@@ -296,7 +382,11 @@ pub(crate) fn params(func: &mut ItemFn, cx: &mut Ctxt) -> Vec<Param> {
                      your own",
                 );
             }
-            Source::Fixture { path, by_ref }
+            Source::Fixture {
+                path,
+                by_ref,
+                with: with.unwrap_or_default(),
+            }
         };
         out.push(Param { name, span, source });
     }
@@ -471,6 +561,44 @@ pub(crate) fn case_tokens(
         }
     }
     out
+}
+
+/// rstest's `#[timeout(Duration::from_millis(250))]` as testrig's limit text (`"250ms"`).
+/// The duration must be written with a literal, so that the limit is known at compile time.
+pub(crate) fn rstest_timeout(attr: &Attribute) -> syn::Result<LitStr> {
+    const HOW: &str = "write the limit as `#[timeout(Duration::from_millis(250))]` (or \
+                       `from_secs`, `from_secs_f64`, `from_micros`) with a literal, or use \
+                       `#[testrig::test(timeout = \"250ms\")]`";
+    let expr: Expr = attr.parse_args()?;
+    let Expr::Call(call) = &expr else {
+        return Err(syn::Error::new_spanned(&expr, HOW));
+    };
+    let (Expr::Path(f), Some(Expr::Lit(arg)), 1) = (&*call.func, call.args.first(), call.args.len())
+    else {
+        return Err(syn::Error::new_spanned(&expr, HOW));
+    };
+    let unit = last_ident(&f.path);
+    let number = match &arg.lit {
+        syn::Lit::Int(i) => i.base10_digits().to_owned(),
+        syn::Lit::Float(x) => x.base10_digits().to_owned(),
+        _ => return Err(syn::Error::new_spanned(arg, HOW)),
+    };
+    let text = match unit.as_str() {
+        "from_secs" | "from_secs_f64" | "from_secs_f32" => format!("{number}s"),
+        "from_millis" => format!("{number}ms"),
+        "from_micros" => match number.parse::<u64>() {
+            Ok(us) if us % 1000 == 0 => format!("{}ms", us / 1000),
+            _ => {
+                return Err(syn::Error::new_spanned(
+                    arg,
+                    "testrig's time limits are whole milliseconds; write a multiple of 1000 \
+                     microseconds or use `from_millis`",
+                ));
+            }
+        },
+        _ => return Err(syn::Error::new_spanned(&call.func, HOW)),
+    };
+    Ok(LitStr::new(&text, arg.span()))
 }
 
 /// Attributes that make a function a test (`#[test]`, `#[tokio::test]`, ...).

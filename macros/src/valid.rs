@@ -31,10 +31,10 @@ pub(crate) fn fixture(func: &ItemFn, args: &FixtureArgs, params: &[Param], cx: &
     }
     for p in params {
         fixture_param(p, cx);
-        if let Source::Values(_) | Source::Strategy(_) | Source::Case = p.source {
+        if let Source::Values(_) | Source::Strategy(_) | Source::Case | Source::Files(_) = p.source {
             cx.error(
                 p.span,
-                "`#[case]`, `#[values]` and `#[strategy]` belong on test parameters, not on \
+                "`#[case]`, `#[values]`, `#[files]` and `#[strategy]` belong on test parameters, not on \
                  fixtures",
             );
         }
@@ -210,7 +210,9 @@ pub(crate) fn labels(cases: &[CaseAttr]) -> Vec<naming::CaseLabel> {
 }
 
 fn strategy(func: &ItemFn, params: &[Param], has_cases: bool, cx: &mut Ctxt) {
-    let values = params.iter().any(|p| matches!(p.source, Source::Values(_)));
+    let values = params
+        .iter()
+        .any(|p| matches!(p.source, Source::Values(_) | Source::Files(_)));
     for p in params {
         let Source::Strategy(e) = &p.source else {
             continue;

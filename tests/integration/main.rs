@@ -9,6 +9,7 @@ mod fixtures;
 mod leaks;
 mod options;
 mod prelude_names;
+mod rstest_forms;
 #[cfg(feature = "proptest")]
 mod prop;
 mod session;

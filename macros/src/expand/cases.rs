@@ -41,6 +41,9 @@ pub(super) fn many(
     let value_names: Vec<Vec<String>> = matrix
         .iter()
         .map(|(i, values)| {
+            if let Source::Files(f) = &plan.params[*i].source {
+                return f.names.clone();
+            }
             let texts: Vec<String> = values
                 .iter()
                 .map(|v| source_text(v.to_token_stream()))
@@ -129,9 +132,8 @@ pub(super) fn many(
         for (i, param) in plan.params.iter().enumerate() {
             let value = if let Some(k) = bound.iter().position(|&b| b == i) {
                 Some(case.expect("bound params only with cases").values[k].clone())
-            } else if let Source::Values(values) = &param.source {
-                let m = matrix.iter().position(|(j, _)| *j == i).expect("listed");
-                Some(values[leaf.choice[m]].to_token_stream())
+            } else if let Some(m) = matrix.iter().position(|(j, _)| *j == i) {
+                Some(matrix[m].1[leaf.choice[m]].to_token_stream())
             } else {
                 None
             };

@@ -101,8 +101,12 @@ pub(crate) fn expand(func: &ItemFn, args: &FixtureArgs, params: &[Param]) -> Tok
         }
     });
 
+    let partials = partials(func, args, params);
+
     quote! {
         #func
+
+        #partials
 
         #[allow(non_camel_case_types)]
         #[doc(hidden)]
@@ -118,13 +122,64 @@ pub(crate) fn expand(func: &ItemFn, args: &FixtureArgs, params: &[Param]) -> Tok
     }
 }
 
+/// rstest's `#[with(a, b)]` at a use site: `name::__testrig_partial_2(__r, a, b)` calls the
+/// fixture with its first two parameters given and the others resolved as usual.
+fn partials(func: &ItemFn, args: &FixtureArgs, params: &[Param]) -> TokenStream {
+    if params.is_empty() || args.session || func.sig.asyncness.is_some() {
+        return TokenStream::new();
+    }
+    let name = &func.sig.ident;
+    let vis = &func.vis;
+    let p = quote!(::testrig::__private);
+    let out = match &func.sig.output {
+        ReturnType::Default => quote!(()),
+        ReturnType::Type(_, ty) => quote!(#ty),
+    };
+    let types: Vec<&syn::Type> = func
+        .sig
+        .inputs
+        .iter()
+        .filter_map(|a| match a {
+            syn::FnArg::Typed(t) => Some(&*t.ty),
+            syn::FnArg::Receiver(_) => None,
+        })
+        .collect();
+    let fns = (1..=params.len()).map(|n| {
+        let f = format_ident!("__testrig_partial_{}", n);
+        let given: Vec<_> = (0..n).map(|i| format_ident!("__a{}", i)).collect();
+        let tys = &types[..n];
+        let rest = params[n..].iter().map(|d| dep(d, false));
+        quote! {
+            #[doc(hidden)]
+            #[allow(clippy::too_many_arguments, clippy::needless_pass_by_value)]
+            #vis fn #f(__r: &#p::Resolver, #(#given: #tys),*) -> #out {
+                let _ = __r;
+                #name(#(#given,)* #(#rest),*)
+            }
+        }
+    });
+    quote! {
+        #[allow(non_camel_case_types)]
+        impl #name {
+            #(#fns)*
+        }
+    }
+}
+
 /// The expression that resolves one dependency, spanned at the parameter so that a wrong
 /// fixture (unknown, async in sync code, session by value) is reported there.
 pub(crate) fn dep(param: &Param, is_async: bool) -> TokenStream {
-    let Source::Fixture { path, by_ref } = &param.source else {
-        return quote!(());
-    };
     let span = param.span;
+    let (path, by_ref, with) = match &param.source {
+        Source::Fixture { path, by_ref, with } => (path, by_ref, with),
+        Source::Default(value) => return quote_spanned!(span=> #value),
+        _ => return quote!(()),
+    };
+    if !with.is_empty() {
+        let f = format_ident!("__testrig_partial_{}", with.len(), span = span);
+        let amp = by_ref.then(|| quote!(&));
+        return quote_spanned!(span=> #amp #path::#f(__r, #(#with),*));
+    }
     match (is_async, by_ref) {
         (false, false) => quote_spanned!(span=> __r.take::<#path>()),
         (false, true) => quote_spanned!(span=> __r.get::<#path>()),

@@ -76,6 +76,7 @@ pub(crate) fn expand(plan: Plan<'_>) -> TokenStream {
         .enumerate()
         .filter_map(|(i, p)| match &p.source {
             Source::Values(v) => Some((i, v)),
+            Source::Files(f) => Some((i, &f.values)),
             _ => None,
         })
         .collect();
