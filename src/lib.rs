@@ -162,7 +162,6 @@ pub use testrig_macros::{fixture, fixture_use, test};
 /// built-in fixtures.
 pub mod prelude {
     pub use crate::context::TestContext;
-    #[cfg(feature = "tempfile")]
     pub use crate::fs::TempDir;
     #[cfg(feature = "http")]
     pub use crate::http::{BlockingMockServer, MockServer, delete, get, patch, post, put, request};
@@ -176,6 +175,9 @@ pub mod prelude {
     pub use crate::fixture::logs;
     #[cfg(feature = "tempfile")]
     pub use crate::fixture::tmp_dir;
+    #[cfg(not(feature = "tempfile"))]
+    #[doc(hidden)]
+    pub use crate::fs::without_tempfile::tmp_dir;
     #[cfg(feature = "http")]
     pub use crate::fixture::{blocking_mock_server, mock_server};
     pub use crate::fixture::{scope, test_context};
