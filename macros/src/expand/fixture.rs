@@ -151,7 +151,11 @@ fn partials(func: &ItemFn, args: &FixtureArgs, params: &[Param]) -> TokenStream 
         let rest = params[n..].iter().map(|d| dep(d, false));
         quote! {
             #[doc(hidden)]
-            #[allow(clippy::too_many_arguments, clippy::needless_pass_by_value)]
+            #[allow(
+                clippy::too_many_arguments,
+                clippy::needless_pass_by_value,
+                clippy::missing_const_for_fn
+            )]
             #vis fn #f(__r: &#p::Resolver, #(#given: #tys),*) -> #out {
                 let _ = __r;
                 #name(#(#given,)* #(#rest),*)
