@@ -34,3 +34,16 @@ fn a_lint_in_the_users_own_body_still_fires() {
     assert!(text.contains("cast_possible_truncation"), "{text}");
     assert!(text.contains("x as u8"), "{text}");
 }
+
+#[test]
+fn a_case_whose_types_cannot_be_inferred_is_an_error_at_that_case() {
+    let (ok, text) = clippy(&["--features", "bad-generic"]);
+    assert!(!ok, "{text}");
+    assert!(text.contains("type annotations needed"), "{text}");
+    let source = include_str!("lint-crate/tests/cases.rs");
+    let line = 1 + source
+        .lines()
+        .position(|l| l == "#[case(Default::default())]")
+        .expect("the bad case is in the file");
+    assert!(text.contains(&format!("tests/cases.rs:{line}:")), "{text}");
+}

@@ -28,7 +28,7 @@ pub(crate) fn resolve(files: &Files, cx: &mut Ctxt) -> (Vec<syn::Expr>, Vec<Stri
         for alternative in expand_braces(&pattern) {
             let base = fixed_prefix(&alternative);
             let mut all = Vec::new();
-            walk(&root.join(&base), &mut all);
+            walk(&root.join(&base), &root.join("target"), files.dot_files, &mut all);
             for path in all {
                 let Ok(rel) = path.strip_prefix(&root) else {
                     continue;
@@ -51,9 +51,8 @@ pub(crate) fn resolve(files: &Files, cx: &mut Ctxt) -> (Vec<syn::Expr>, Vec<Stri
             cx.error(
                 glob.span(),
                 format!(
-                    "no file matches `{pattern}` under the crate root `{}`; globs are relative \
-                     to the directory of Cargo.toml",
-                    root.display()
+                    "no file matches `{pattern}`; globs are relative to the crate root, the \
+                     directory of Cargo.toml"
                 ),
             );
         }
@@ -107,14 +106,19 @@ fn fixed_prefix(pattern: &str) -> String {
     dirs.join("/")
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+/// Every file below `dir`, except in cargo's `target` directory and, without
+/// `#[include_dot_files]`, in hidden directories (`.git`).
+fn walk(dir: &Path, target: &Path, dot_files: bool, out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {
-            walk(&path, out);
+            let hidden = entry.file_name().to_string_lossy().starts_with('.');
+            if path != target && (dot_files || !hidden) {
+                walk(&path, target, dot_files, out);
+            }
         } else {
             out.push(path);
         }

@@ -183,7 +183,9 @@ pub(super) fn many(
         // Spanned at the case: a case whose values leave a generic parameter open, or
         // do not fit the parameter types, is reported at its own `#[case]`.
         let span = case.map_or(name.span(), |c| c.attr_span);
-        let call = quote_spanned!(span=> #name(#(#args),*));
+        let mut callee = name.clone();
+        callee.set_span(span);
+        let call = quote_spanned!(span=> #callee(#(#args),*));
         if table_mode {
             let values = &case.expect("table mode has cases").values;
             rows.push(quote!((#(#values,)*)));

@@ -116,3 +116,11 @@ fn body_lint(x: f64) {
     let n = x as u8;
     assert!(n < 2);
 }
+
+#[cfg(feature = "bad-generic")]
+#[testrig::test]
+#[case(1u8)]
+#[case(Default::default())]
+fn generic_not_inferred<T: std::fmt::Debug + Default>(#[case] value: T) {
+    assert!(format!("{value:?}").len() < 10);
+}
