@@ -94,6 +94,7 @@ pub(crate) fn test(args: TokenStream, item: TokenStream) -> TokenStream {
         .collect();
     let mut uses = Vec::new();
     let mut kept = Vec::new();
+    let mut awt = false;
     for attr in std::mem::take(&mut func.attrs) {
         if parse::is_case(attr.path()) {
             cases.push(parse::case(&attr, &mut cx));
@@ -107,6 +108,16 @@ pub(crate) fn test(args: TokenStream, item: TokenStream) -> TokenStream {
                 Ok(limit) => args.timeout = Some(limit),
                 Err(e) => cx.push(e),
             }
+        } else if attr.path().is_ident("trace") || attr.path().is_ident("awt") {
+            awt |= attr.path().is_ident("awt");
+            // rstest's `#[trace]` (testrig reports every argument of a failing case anyway)
+            // and `#[awt]` (testrig awaits async fixtures for async tests anyway).
+        } else if attr.path().is_ident("test_attr") {
+            // rstest's `#[test_attr(tokio::test)]`: the attribute each test gets.
+            match attr.parse_args::<syn::Meta>() {
+                Ok(meta) => kept.push(syn::parse_quote!(#[#meta])),
+                Err(e) => cx.push(e),
+            }
         } else if is_fixture_use(attr.path()) {
             match &attr.meta {
                 syn::Meta::List(l) => uses.extend(parse::use_list(l.tokens.clone(), &mut cx)),
@@ -117,6 +128,18 @@ pub(crate) fn test(args: TokenStream, item: TokenStream) -> TokenStream {
         }
     }
     func.attrs = kept;
+    if awt {
+        // rstest's `#[awt]`: every `#[future]` parameter is awaited before the call.
+        for arg in &mut func.sig.inputs {
+            if let syn::FnArg::Typed(t) = arg {
+                for a in &mut t.attrs {
+                    if a.path().is_ident("future") && matches!(a.meta, syn::Meta::Path(_)) {
+                        *a = syn::parse_quote!(#[future(awt)]);
+                    }
+                }
+            }
+        }
+    }
     let mut params = parse::params(&mut func, &mut cx);
     for p in &mut params {
         if let parse::Source::Files(f) = &mut p.source {

@@ -245,6 +245,18 @@ pub(crate) struct Param {
     pub(crate) name: String,
     pub(crate) span: Span,
     pub(crate) source: Source,
+    /// rstest's `#[future]` (the parameter's type became `impl Future<Output = T>`) or
+    /// `#[future(awt)]` (a future value, awaited before the call).
+    pub(crate) future: Future,
+    /// rstest's `#[by_ref]`: the case or matrix value is lent (`&value`).
+    pub(crate) by_ref: bool,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Future {
+    No,
+    Pass,
+    Await,
 }
 
 /// Reads the function's parameters and strips testrig's parameter attributes from `func`.
@@ -270,10 +282,23 @@ pub(crate) fn params(func: &mut ItemFn, cx: &mut Ctxt) -> Vec<Param> {
         let mut with = None;
         let mut default = None;
         let mut files: Option<Files> = None;
+        let mut future = Future::No;
+        let mut lend = false;
         let mut kept = Vec::new();
         for attr in typed.attrs.drain(..) {
             let path = attr.path();
-            if path.is_ident(WITH) {
+            if path.is_ident("future") {
+                future = match &attr.meta {
+                    Meta::List(l) if l.tokens.to_string() == "awt" => Future::Await,
+                    Meta::Path(_) => Future::Pass,
+                    _ => {
+                        cx.error_at(&attr, "write `#[future]` or `#[future(awt)]`");
+                        Future::Pass
+                    }
+                };
+            } else if path.is_ident("by_ref") || path.is_ident("notrace") {
+                lend |= path.is_ident("by_ref");
+            } else if path.is_ident(WITH) {
                 match attr.parse_args_with(Punctuated::<Expr, Token![,]>::parse_terminated) {
                     Ok(list) => with = Some(list.into_iter().collect::<Vec<_>>()),
                     Err(e) => cx.push(e),
@@ -343,6 +368,12 @@ pub(crate) fn params(func: &mut ItemFn, cx: &mut Ctxt) -> Vec<Param> {
             _ => String::new(),
         };
         let span = typed.pat.span();
+        if future == Future::Pass {
+            let inner = &typed.ty;
+            *typed.ty = syn::parse_quote_spanned!(inner.span()=>
+                impl ::core::future::Future<Output = #inner>
+            );
+        }
         let ty = (*typed.ty).clone();
         let source = if case {
             Source::Case
@@ -388,7 +419,13 @@ pub(crate) fn params(func: &mut ItemFn, cx: &mut Ctxt) -> Vec<Param> {
                 with: with.unwrap_or_default(),
             }
         };
-        out.push(Param { name, span, source });
+        out.push(Param {
+            name,
+            span,
+            source,
+            future,
+            by_ref: lend,
+        });
     }
     out
 }

@@ -234,3 +234,32 @@ fn the_listing_shows_rstest_names_padded_and_in_order() {
     let expected: Vec<String> = (1..=12).map(|i| format!("case_{i:02}")).collect();
     assert_eq!(padded, expected, "listed in declaration order");
 }
+
+#[fixture]
+async fn answer() -> u32 {
+    42
+}
+
+#[testrig::test]
+#[case(2, async { 4 })]
+#[tokio::test]
+async fn future_values(#[case] a: u32, #[case] #[future] result: u32, #[future] answer: u32) {
+    assert_eq!(2 * a, result.await);
+    assert_eq!(answer.await, 42);
+}
+
+#[testrig::test]
+#[case(async { 4 })]
+#[awt]
+#[test_attr(tokio::test)]
+async fn awaited_values(#[case] #[future] result: u32, #[future(awt)] answer: u32) {
+    assert_eq!(result, 4);
+    assert_eq!(answer, 42);
+}
+
+#[testrig::test]
+#[case(vec![1, 2], 3)]
+#[trace]
+fn lent_values(#[case] #[by_ref] items: &[u8], #[case] #[notrace] sum: u8) {
+    assert_eq!(items.iter().sum::<u8>(), sum);
+}

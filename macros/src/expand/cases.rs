@@ -10,7 +10,7 @@ use super::fixture::dep;
 use super::test::{Attrs, Drive, Plan, meta_static, test_attr};
 use crate::item::FnItem as ItemFn;
 use crate::naming;
-use crate::parse::{CaseAttr, Param, Source};
+use crate::parse::{CaseAttr, Future, Param, Source};
 use crate::text::{line_of, source_text};
 
 struct Leaf {
@@ -108,6 +108,7 @@ pub(super) fn many(
         && bound_types.len() == bound.len()
         && func.sig.generics.params.is_empty()
         && bound_types.iter().all(copy_type)
+        && bound.iter().all(|&i| !plan.params[i].by_ref && plan.params[i].future == Future::No)
         && plan.cases.iter().all(|c| c.values.iter().all(const_like));
     // Each case's test is one call of this, so that a case costs what a hand-written
     // `#[test]` does.
@@ -141,7 +142,12 @@ pub(super) fn many(
                 Some(value) => {
                     let text = source_text(value.to_token_stream());
                     report += &format!("\n    {} = {text}", param_label(param));
-                    args.push(value.to_token_stream());
+                    let value = match (param.future, param.by_ref) {
+                        (Future::Await, _) => quote!((#value).await),
+                        (_, true) => quote!(&#value),
+                        _ => value,
+                    };
+                    args.push(value);
                 }
                 None => args.push(dep(param, is_async)),
             }

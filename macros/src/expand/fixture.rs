@@ -173,6 +173,16 @@ fn partials(func: &ItemFn, args: &FixtureArgs, params: &[Param]) -> TokenStream 
 /// The expression that resolves one dependency, spanned at the parameter so that a wrong
 /// fixture (unknown, async in sync code, session by value) is reported there.
 pub(crate) fn dep(param: &Param, is_async: bool) -> TokenStream {
+    let value = resolve(param, is_async);
+    if param.future == crate::parse::Future::Pass {
+        // rstest's `#[future]`: the parameter is `impl Future<Output = T>`; testrig has the
+        // value already (async fixtures are awaited for the test), so it hands a ready one.
+        return quote_spanned!(param.span=> ::core::future::ready(#value));
+    }
+    value
+}
+
+fn resolve(param: &Param, is_async: bool) -> TokenStream {
     let span = param.span;
     let (path, by_ref, with) = match &param.source {
         Source::Fixture { path, by_ref, with } => (path, by_ref, with),
