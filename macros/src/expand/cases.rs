@@ -280,13 +280,15 @@ pub(super) fn many(
         }
     };
     // One `macro_rules!` writes the tests: the proc macro hands over three tokens per case
-    // instead of building every test function token by token.
+    // instead of building every test function token by token. It is invoked per chunk of
+    // cases: matching one invocation costs more than linear time in its length.
     let tests = if top.is_empty() {
         quote!()
     } else {
         let leaf_attrs = &attrs.leaf;
         let asyncness = run_async.then(|| quote!(async));
         let await_ = run_async.then(|| quote!(.await));
+        let chunks = top.chunks(64).map(|chunk| quote!(__testrig_tests! { #(#chunk)* }));
         quote! {
             macro_rules! __testrig_tests {
                 ($($(#[$mark:meta])* $name:ident $index:literal $record:literal)*) => {$(
@@ -298,7 +300,7 @@ pub(super) fn many(
                     }
                 )*};
             }
-            __testrig_tests! { #(#top)* }
+            #(#chunks)*
         }
     };
     let Attrs { cfg, rest, .. } = attrs;
