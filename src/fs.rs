@@ -206,16 +206,12 @@ pub mod without_tempfile {
         for tmp_dir<U, T>
     {
     }
-    impl<U: 'static, T: NeedsFeatureTempfile + 'static> crate::fixture::SyncFixture
-        for tmp_dir<U, T>
-    {
+    impl<U: 'static, T: NeedsFeatureTempfile + 'static> crate::fixture::SyncFixture for tmp_dir<U, T> {
         fn build(_: &crate::fixture::Resolver) -> crate::fixture::Held<Self::Output> {
             unreachable!("no type implements `NeedsFeatureTempfile`")
         }
     }
-    impl<U: 'static, T: NeedsFeatureTempfile + 'static> crate::fixture::AsyncFixture
-        for tmp_dir<U, T>
-    {
+    impl<U: 'static, T: NeedsFeatureTempfile + 'static> crate::fixture::AsyncFixture for tmp_dir<U, T> {
         fn build_async(
             _: &crate::fixture::Resolver,
         ) -> crate::fixture::BoxFuture<'_, crate::fixture::Held<Self::Output>> {

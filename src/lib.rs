@@ -175,11 +175,11 @@ pub mod prelude {
     pub use crate::fixture::logs;
     #[cfg(feature = "tempfile")]
     pub use crate::fixture::tmp_dir;
-    #[cfg(not(feature = "tempfile"))]
-    #[doc(hidden)]
-    pub use crate::fs::without_tempfile::tmp_dir;
     #[cfg(feature = "http")]
     pub use crate::fixture::{blocking_mock_server, mock_server};
     pub use crate::fixture::{scope, test_context};
+    #[cfg(not(feature = "tempfile"))]
+    #[doc(hidden)]
+    pub use crate::fs::without_tempfile::tmp_dir;
     pub use crate::{fixture, fixture_use};
 }

@@ -11,9 +11,20 @@ fn clippy(features: &[&str]) -> (bool, String) {
         .args(["clippy", "--tests", "--quiet", "--manifest-path"])
         .arg(root.join("tests/lint-crate/Cargo.toml"))
         .args(features)
-        .args(["--", "-D", "warnings", "-D", "clippy::pedantic", "-D", "clippy::nursery"])
+        .args([
+            "--",
+            "-D",
+            "warnings",
+            "-D",
+            "clippy::pedantic",
+            "-D",
+            "clippy::nursery",
+        ])
         // A target dir of its own: the nested cargo never waits for the one running this test.
-        .env("CARGO_TARGET_DIR", Path::new(env!("CARGO_TARGET_TMPDIR")).join("lint-demo"))
+        .env(
+            "CARGO_TARGET_DIR",
+            Path::new(env!("CARGO_TARGET_TMPDIR")).join("lint-demo"),
+        )
         .env_remove("RUSTFLAGS")
         .output()
         .expect("cargo runs");

@@ -16,7 +16,10 @@ use crate::parse::{FileMode, Files};
 pub(crate) fn resolve(files: &Files, cx: &mut Ctxt) -> (Vec<syn::Expr>, Vec<String>) {
     let Ok(root) = std::env::var("CARGO_MANIFEST_DIR") else {
         if let Some(g) = files.globs.first() {
-            cx.error(g.span(), "`#[files]` needs cargo: `CARGO_MANIFEST_DIR` is not set");
+            cx.error(
+                g.span(),
+                "`#[files]` needs cargo: `CARGO_MANIFEST_DIR` is not set",
+            );
         }
         return (Vec::new(), Vec::new());
     };
@@ -28,13 +31,21 @@ pub(crate) fn resolve(files: &Files, cx: &mut Ctxt) -> (Vec<syn::Expr>, Vec<Stri
         for alternative in expand_braces(&pattern) {
             let base = fixed_prefix(&alternative);
             let mut all = Vec::new();
-            walk(&root.join(&base), &root.join("target"), files.dot_files, &mut all);
+            walk(
+                &root.join(&base),
+                &root.join("target"),
+                files.dot_files,
+                &mut all,
+            );
             for path in all {
                 let Ok(rel) = path.strip_prefix(&root) else {
                     continue;
                 };
                 let rel = rel.to_string_lossy().replace('\\', "/");
-                let below = rel.strip_prefix(&base).unwrap_or(&rel).trim_start_matches('/');
+                let below = rel
+                    .strip_prefix(&base)
+                    .unwrap_or(&rel)
+                    .trim_start_matches('/');
                 let hidden = below.split('/').any(|c| c.starts_with('.'));
                 if !matches(alternative.as_bytes(), rel.as_bytes())
                     || (hidden && !files.dot_files)
@@ -60,13 +71,18 @@ pub(crate) fn resolve(files: &Files, cx: &mut Ctxt) -> (Vec<syn::Expr>, Vec<Stri
     found.sort_by(|a, b| a.1.cmp(&b.1));
     let texts: Vec<String> = found.iter().map(|(below, _)| below.clone()).collect();
     let names = file_names(&texts);
-    let span = files.globs.first().map_or_else(proc_macro2::Span::call_site, LitStr::span);
+    let span = files
+        .globs
+        .first()
+        .map_or_else(proc_macro2::Span::call_site, LitStr::span);
     let values = found
         .iter()
         .map(|(_, path)| {
             let lit = LitStr::new(&path.to_string_lossy(), span);
             match files.mode {
-                FileMode::Path => syn::parse_quote_spanned!(span=> ::std::path::PathBuf::from(#lit)),
+                FileMode::Path => {
+                    syn::parse_quote_spanned!(span=> ::std::path::PathBuf::from(#lit))
+                }
                 FileMode::Str => syn::parse_quote_spanned!(span=> ::core::include_str!(#lit)),
                 FileMode::Bytes => syn::parse_quote_spanned!(span=> ::core::include_bytes!(#lit)),
             }
@@ -178,9 +194,16 @@ fn matches(pattern: &[u8], path: &[u8]) -> bool {
             matches(&pattern[1..], path)
                 || (path.first().is_some_and(|&c| c != b'/') && matches(pattern, &path[1..]))
         }
-        Some(b'?') => path.first().is_some_and(|&c| c != b'/') && matches(&pattern[1..], &path[1..]),
+        Some(b'?') => {
+            path.first().is_some_and(|&c| c != b'/') && matches(&pattern[1..], &path[1..])
+        }
         Some(b'[') => {
-            let Some(end) = pattern.iter().skip(2).position(|&c| c == b']').map(|e| e + 2) else {
+            let Some(end) = pattern
+                .iter()
+                .skip(2)
+                .position(|&c| c == b']')
+                .map(|e| e + 2)
+            else {
                 return path.first() == Some(&b'[') && matches(&pattern[1..], &path[1..]);
             };
             let Some(&c) = path.first() else {
@@ -212,7 +235,9 @@ mod tests {
     use super::*;
 
     fn m(p: &str, s: &str) -> bool {
-        expand_braces(p).iter().any(|p| matches(p.as_bytes(), s.as_bytes()))
+        expand_braces(p)
+            .iter()
+            .any(|p| matches(p.as_bytes(), s.as_bytes()))
     }
 
     #[test]

@@ -610,7 +610,8 @@ pub(crate) fn rstest_timeout(attr: &Attribute) -> syn::Result<LitStr> {
     let Expr::Call(call) = &expr else {
         return Err(syn::Error::new_spanned(&expr, HOW));
     };
-    let (Expr::Path(f), Some(Expr::Lit(arg)), 1) = (&*call.func, call.args.first(), call.args.len())
+    let (Expr::Path(f), Some(Expr::Lit(arg)), 1) =
+        (&*call.func, call.args.first(), call.args.len())
     else {
         return Err(syn::Error::new_spanned(&expr, HOW));
     };

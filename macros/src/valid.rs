@@ -31,7 +31,8 @@ pub(crate) fn fixture(func: &ItemFn, args: &FixtureArgs, params: &[Param], cx: &
     }
     for p in params {
         fixture_param(p, cx);
-        if let Source::Values(_) | Source::Strategy(_) | Source::Case | Source::Files(_) = p.source {
+        if let Source::Values(_) | Source::Strategy(_) | Source::Case | Source::Files(_) = p.source
+        {
             cx.error(
                 p.span,
                 "`#[case]`, `#[values]`, `#[files]` and `#[strategy]` belong on test parameters, not on \

@@ -9,9 +9,9 @@ mod fixtures;
 mod leaks;
 mod options;
 mod prelude_names;
-mod rstest_forms;
 #[cfg(feature = "proptest")]
 mod prop;
+mod rstest_forms;
 mod session;
 mod stress;
 mod teardown;

@@ -90,13 +90,13 @@ fn with_beside_cases(#[case] n: usize, #[with("hi", 2)] greeting: String, #[case
 }
 
 #[testrig::test]
-fn once_is_shared_a(corpus: &Vec<String>) {
+fn once_is_shared_a(corpus: &[String]) {
     assert_eq!(corpus.len(), 2);
     assert_eq!(CORPUS_BUILDS.load(Ordering::SeqCst), 1);
 }
 
 #[testrig::test]
-fn once_is_shared_b(corpus: &Vec<String>) {
+fn once_is_shared_b(corpus: &[String]) {
     assert_eq!(corpus[0], "a");
     assert_eq!(CORPUS_BUILDS.load(Ordering::SeqCst), 1);
 }
@@ -109,7 +109,11 @@ fn files_as_paths(#[files("tests/data/files/**/*.txt")] path: PathBuf) {
 }
 
 #[testrig::test]
-fn files_as_contents(#[files("tests/data/files/*.txt")] #[mode = str] contents: &str) {
+fn files_as_contents(
+    #[files("tests/data/files/*.txt")]
+    #[mode = str]
+    contents: &str,
+) {
     assert!(contents.contains(".txt: "), "{contents}");
 }
 
@@ -173,14 +177,25 @@ fn const_generic_cases<const N: usize>(#[case] xs: [u32; N], #[case] sum: u32) {
 }
 
 #[testrig::test]
-#[case("ab", 'b')]
-fn lifetime_cases<'a>(#[case] s: &'a str, #[case] last: char) {
-    assert_eq!(s.chars().last(), Some(last));
+#[case("ab", "b")]
+fn lifetime_cases<'a>(#[case] s: &'a str, #[case] suffix: &'a str) {
+    let tail: &'a str = &s[s.len() - suffix.len()..];
+    assert_eq!(tail, suffix);
 }
 
 #[testrig::test]
-#[case(1)] #[case(2)] #[case(3)] #[case(4)] #[case(5)] #[case(6)]
-#[case(7)] #[case(8)] #[case(9)] #[case(10)] #[case(11)] #[case(12)]
+#[case(1)]
+#[case(2)]
+#[case(3)]
+#[case(4)]
+#[case(5)]
+#[case(6)]
+#[case(7)]
+#[case(8)]
+#[case(9)]
+#[case(10)]
+#[case(11)]
+#[case(12)]
 fn padded(#[case] n: u32) {
     assert!(n <= 12);
 }
@@ -223,7 +238,10 @@ fn the_listing_shows_rstest_names_padded_and_in_order() {
     ] {
         assert!(names.contains(&want), "missing {want} in\n{list}");
     }
-    for absent in ["files_as_contents::sub_gamma_txt", "files_with_dot_files::beta_txt"] {
+    for absent in [
+        "files_as_contents::sub_gamma_txt",
+        "files_with_dot_files::beta_txt",
+    ] {
         assert!(!names.contains(&absent), "{absent} in\n{list}");
     }
     assert!(!list.contains("notes_md"), "{list}");
@@ -243,7 +261,13 @@ async fn answer() -> u32 {
 #[testrig::test]
 #[case(2, async { 4 })]
 #[tokio::test]
-async fn future_values(#[case] a: u32, #[case] #[future] result: u32, #[future] answer: u32) {
+async fn future_values(
+    #[case] a: u32,
+    #[case]
+    #[future]
+    result: u32,
+    #[future] answer: u32,
+) {
     assert_eq!(2 * a, result.await);
     assert_eq!(answer.await, 42);
 }
@@ -252,7 +276,12 @@ async fn future_values(#[case] a: u32, #[case] #[future] result: u32, #[future] 
 #[case(async { 4 })]
 #[awt]
 #[test_attr(tokio::test)]
-async fn awaited_values(#[case] #[future] result: u32, #[future(awt)] answer: u32) {
+async fn awaited_values(
+    #[case]
+    #[future]
+    result: u32,
+    #[future(awt)] answer: u32,
+) {
     assert_eq!(result, 4);
     assert_eq!(answer, 42);
 }
@@ -260,6 +289,13 @@ async fn awaited_values(#[case] #[future] result: u32, #[future(awt)] answer: u3
 #[testrig::test]
 #[case(vec![1, 2], 3)]
 #[trace]
-fn lent_values(#[case] #[by_ref] items: &[u8], #[case] #[notrace] sum: u8) {
+fn lent_values(
+    #[case]
+    #[by_ref]
+    items: &[u8],
+    #[case]
+    #[notrace]
+    sum: u8,
+) {
     assert_eq!(items.iter().sum::<u8>(), sum);
 }

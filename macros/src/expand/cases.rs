@@ -108,7 +108,9 @@ pub(super) fn many(
         && bound_types.len() == bound.len()
         && func.sig.generics.params.is_empty()
         && bound_types.iter().all(copy_type)
-        && bound.iter().all(|&i| !plan.params[i].by_ref && plan.params[i].future == Future::No)
+        && bound
+            .iter()
+            .all(|&i| !plan.params[i].by_ref && plan.params[i].future == Future::No)
         && plan.cases.iter().all(|c| c.values.iter().all(const_like));
     // Each case's test is one call of this, so that a case costs what a hand-written
     // `#[test]` does.
@@ -131,12 +133,12 @@ pub(super) fn many(
         let mut report = String::new();
         let case = leaf.case.map(|i| &plan.cases[i]);
         for (i, param) in plan.params.iter().enumerate() {
-            let value = if let Some(k) = bound.iter().position(|&b| b == i) {
-                Some(case.expect("bound params only with cases").values[k].clone())
-            } else if let Some(m) = matrix.iter().position(|(j, _)| *j == i) {
-                Some(matrix[m].1[leaf.choice[m]].to_token_stream())
-            } else {
-                None
+            let value = match bound.iter().position(|&b| b == i) {
+                Some(k) => Some(case.expect("bound params only with cases").values[k].clone()),
+                None => matrix
+                    .iter()
+                    .position(|(j, _)| *j == i)
+                    .map(|m| matrix[m].1[leaf.choice[m]].to_token_stream()),
             };
             match value {
                 Some(value) => {
@@ -288,7 +290,9 @@ pub(super) fn many(
         let leaf_attrs = &attrs.leaf;
         let asyncness = run_async.then(|| quote!(async));
         let await_ = run_async.then(|| quote!(.await));
-        let chunks = top.chunks(64).map(|chunk| quote!(__testrig_tests! { #(#chunk)* }));
+        let chunks = top
+            .chunks(64)
+            .map(|chunk| quote!(__testrig_tests! { #(#chunk)* }));
         quote! {
             macro_rules! __testrig_tests {
                 ($($(#[$mark:meta])* $name:ident $index:literal $record:literal)*) => {$(
@@ -305,6 +309,12 @@ pub(super) fn many(
     };
     let Attrs { cfg, rest, .. } = attrs;
     func.attrs = rest;
+    // `#[by_ref]` lends a case value: `&vec![..]` is testrig's borrow, not the user's.
+    let lend_allow = plan
+        .params
+        .iter()
+        .any(|p| p.by_ref)
+        .then(|| quote!(#[allow(clippy::useless_vec)]));
     quote! {
         #(#cfg)*
         #[cfg_attr(not(test), allow(dead_code))]
@@ -315,6 +325,7 @@ pub(super) fn many(
         #[cfg(test)]
         #[doc(hidden)]
         #[allow(non_snake_case)]
+        #lend_allow
         fn #body_fn(__r: &#p::Resolver, __case: usize) #ret {
             #body
         }
@@ -372,7 +383,9 @@ fn copy_type(ty: &syn::Type) -> bool {
     match ty {
         syn::Type::Path(p) => {
             p.qself.is_none()
-                && p.path.get_ident().is_some_and(|i| SCALARS.contains(&i.to_string().as_str()))
+                && p.path
+                    .get_ident()
+                    .is_some_and(|i| SCALARS.contains(&i.to_string().as_str()))
         }
         syn::Type::Reference(r) => r.mutability.is_none() && !contains_impl(&r.elem),
         syn::Type::Tuple(t) => t.elems.iter().all(copy_type),
