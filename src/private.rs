@@ -7,7 +7,7 @@ pub use crate::fixture::proptest;
 pub use crate::fixture::{
     AsyncFixture, Autouse, BoxFuture, Fixture, FunctionScope, Held, Resolver, SessionCell,
     SyncFixture, TestMeta, TestResult, Use, boxed, check, hold, nth_case, ready, register_autouse,
-    run, run_async, run_case, run_case_async,
+    run, run_async, run_case, run_case_async, standalone,
 };
 #[cfg(feature = "tokio")]
 pub use crate::fixture::{AsyncSessionCell, block_on, run_blocking, run_case_blocking};

@@ -299,3 +299,16 @@ fn lent_values(
 ) {
     assert_eq!(items.iter().sum::<u8>(), sum);
 }
+
+#[test]
+fn a_fixture_is_called_from_code_as_in_rstest() {
+    assert_eq!(greeting::default(), "hello");
+    assert_eq!(greeting::partial_1("yo"), "yo");
+    assert_eq!(greeting::get("ab", 3), "ababab");
+}
+
+#[test]
+fn a_fixture_without_arguments_has_default_and_get() {
+    assert_eq!(base::default(), 10);
+    assert_eq!(base::get(), 10);
+}

@@ -125,7 +125,7 @@ pub(crate) fn expand(func: &ItemFn, args: &FixtureArgs, params: &[Param]) -> Tok
 /// rstest's `#[with(a, b)]` at a use site: `name::__testrig_partial_2(__r, a, b)` calls the
 /// fixture with its first two parameters given and the others resolved as usual.
 fn partials(func: &ItemFn, args: &FixtureArgs, params: &[Param]) -> TokenStream {
-    if params.is_empty() || args.session || func.sig.asyncness.is_some() {
+    if args.session || func.sig.asyncness.is_some() {
         return TokenStream::new();
     }
     let name = &func.sig.ident;
@@ -162,10 +162,40 @@ fn partials(func: &ItemFn, args: &FixtureArgs, params: &[Param]) -> TokenStream 
             }
         }
     });
+    // rstest's ways of calling a fixture from code: `get(all args)`, `default()` and
+    // `partial_N(first N args)`, the others resolved as for a test.
+    let all: Vec<_> = (0..params.len())
+        .map(|i| format_ident!("__a{}", i))
+        .collect();
+    let partial_pub = (1..=params.len()).map(|n| {
+        let f = format_ident!("partial_{}", n);
+        let inner = format_ident!("__testrig_partial_{}", n);
+        let given = &all[..n];
+        let tys = &types[..n];
+        quote! {
+            /// Builds the fixture with its first arguments given.
+            #[allow(clippy::too_many_arguments, clippy::needless_pass_by_value)]
+            #vis fn #f(#(#given: #tys),*) -> #out {
+                #p::standalone(|__r| Self::#inner(__r, #(#given),*))
+            }
+        }
+    });
+    let deps = params.iter().map(|d| dep(d, false));
     quote! {
         #[allow(non_camel_case_types)]
         impl #name {
             #(#fns)*
+            #(#partial_pub)*
+            /// Calls the fixture with every argument given.
+            #[allow(clippy::too_many_arguments, clippy::needless_pass_by_value)]
+            #vis fn get(#(#all: #types),*) -> #out {
+                #name(#(#all),*)
+            }
+            /// Builds the fixture as a test would: defaults and fixtures for its arguments.
+            #[allow(clippy::should_implement_trait)]
+            #vis fn default() -> #out {
+                #p::standalone(|__r| #name(#(#deps),*))
+            }
         }
     }
 }
