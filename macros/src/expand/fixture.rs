@@ -102,8 +102,11 @@ pub(crate) fn expand(func: &ItemFn, args: &FixtureArgs, params: &[Param]) -> Tok
     });
 
     let partials = partials(func, args, params);
+    // testrig hands each dependency over by value when the signature asks for a value.
+    let allow = (!params.is_empty()).then(|| quote!(#[allow(clippy::needless_pass_by_value)]));
 
     quote! {
+        #allow
         #func
 
         #partials

@@ -124,3 +124,13 @@ fn body_lint(x: f64) {
 fn generic_not_inferred<T: std::fmt::Debug + Default>(#[case] value: T) {
     assert!(format!("{value:?}").len() < 10);
 }
+
+#[fixture]
+fn first_line(lines: Vec<Line>) -> String {
+    lines[0].text.clone()
+}
+
+#[testrig::test]
+fn fixture_taking_a_fixture_by_value(first_line: String) {
+    assert_eq!(first_line, "a");
+}
