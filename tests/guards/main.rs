@@ -1,6 +1,7 @@
 //! Behaviour of the guard core through its public faces: env, cwd and serial guards.
 
 mod bad_input;
+#[cfg(feature = "tempfile")]
 mod cwd;
 mod env_restore;
 mod model;
