@@ -62,13 +62,13 @@ elif kind == "one-plain":
 else:  # markers-testrig / markers-rstest
     rs = kind.endswith("rstest")
     out.append("use rstest::*;" if rs else "use testrig::prelude::*;")
-    out.append("#[fixture]\nfn base() -> u64 { 7 }\n")
+    out.append("#[fixture]\nfn base() -> u64 {\n    7\n}\n")
     attr = "#[rstest]" if rs else "#[testrig::test]"
     for f in range((n + 9) // 10):
         out.append(attr)
         for c in range(min(10, n - f * 10)):
             v = f * 10 + c
-            out.append(f'#[case::n{c}("v{v}", {v}, {v % 7 == 0})]')
+            out.append(f'#[case::n{c}("v{v}", {v}, {str(v % 7 == 0).lower()})]')
         out.append(
             f"fn t{f}(base: u64, #[case] name: &str, #[case] len: usize, #[case] flag: bool) {{\n"
             f"    assert!(base == 7 && !name.is_empty() && (len as u64 + base) > 0 || flag);\n}}\n"
@@ -89,46 +89,56 @@ PY
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 now() { date +%s.%N; }
 
-declare -A BUILD RUN SIZE
-bench() { # bench KIND N
+declare -A BUILD RUN SIZE BIN B R
+prepare() { # prepare KIND N: generate, build once, check the listing
   local kind=$1 n=$2 dir=$WORK/$1 tgt=$WORK/target-$1
   gen "$kind" "$n" "$dir"
-  (cd "$dir" && CARGO_TARGET_DIR=$tgt cargo build --tests -q -j "$JOBS" 2>/dev/null) ||
-    (cd "$dir" && CARGO_TARGET_DIR=$tgt cargo build --tests -j "$JOBS")
-  local bin
-  bin=$(cd "$dir" && CARGO_TARGET_DIR=$tgt cargo test --no-run -q --message-format=json 2>/dev/null |
+  (cd "$dir" && CARGO_TARGET_DIR=$tgt cargo build --tests -q -j "$JOBS" 2>&1 | tail -20)
+  BIN[$kind]=$(cd "$dir" && CARGO_TARGET_DIR=$tgt cargo test --no-run -q --message-format=json 2>/dev/null |
     python3 -c 'import sys,json
 for l in sys.stdin:
     m=json.loads(l)
     if m.get("reason")=="compiler-artifact" and m.get("executable") and m["target"]["name"]=="cases": print(m["executable"])')
+  [[ -n ${BIN[$kind]} ]] || { echo "$kind did not build" >&2; exit 1; }
   local listed
-  listed=$("$bin" --list 2>/dev/null | grep -c ': test$')
+  listed=$("${BIN[$kind]}" --list 2>/dev/null | grep -c ': test$')
   [[ $listed == "$n" ]] || { echo "$kind lists $listed tests, expected $n" >&2; exit 1; }
-  local b=() r=()
+  B[$kind]="" R[$kind]=""
+}
+sample() { # sample KIND: one timed rebuild after a touch, one timed run
+  local kind=$1 dir=$WORK/$1 tgt=$WORK/target-$1 t0 t1
+  touch "$dir/tests/cases.rs"
+  t0=$(now)
+  (cd "$dir" && CARGO_TARGET_DIR=$tgt cargo build --tests -q -j "$JOBS")
+  t1=$(now)
+  B[$kind]+="$(echo "$t1 - $t0" | bc) "
+  t0=$(now)
+  "${BIN[$kind]}" -q >/dev/null 2>&1 || { echo "$kind: a test failed" >&2; exit 1; }
+  t1=$(now)
+  R[$kind]+="$(echo "$t1 - $t0" | bc) "
+}
+# Frameworks are timed round-robin, so that load from elsewhere hits each alike.
+bench() { # bench N KIND...
+  local n=$1 kind
+  shift
+  for kind in "$@"; do prepare "$kind" "$n"; done
   for _ in $(seq "$REPS"); do
-    touch "$dir/tests/cases.rs"
-    local t0 t1
-    t0=$(now)
-    (cd "$dir" && CARGO_TARGET_DIR=$tgt cargo build --tests -q -j "$JOBS")
-    t1=$(now)
-    b+=("$(echo "$t1 - $t0" | bc)")
-    t0=$(now)
-    "$bin" -q >/dev/null 2>&1 || { echo "$kind: a test failed" >&2; exit 1; }
-    t1=$(now)
-    r+=("$(echo "$t1 - $t0" | bc)")
+    for kind in "$@"; do sample "$kind"; done
   done
-  BUILD[$kind]=$(printf '%s\n' "${b[@]}" | median)
-  RUN[$kind]=$(printf '%s\n' "${r[@]}" | median)
-  SIZE[$kind]=$(stat -c %s "$bin")
-  printf '%-18s %6d tests  build %7.3fs  run %7.3fs  binary %6.1f MB\n' "$kind" "$n" \
-    "${BUILD[$kind]}" "${RUN[$kind]}" "$(echo "${SIZE[$kind]} / 1048576" | bc -l)"
+  for kind in "$@"; do
+    BUILD[$kind]=$(printf '%s\n' ${B[$kind]} | median)
+    RUN[$kind]=$(printf '%s\n' ${R[$kind]} | median)
+    SIZE[$kind]=$(stat -c %s "${BIN[$kind]}")
+    printf '%-18s %6d tests  build %7.3fs  run %7.3fs  binary %6.1f MB   (builds: %s)\n' "$kind" "$n" \
+      "${BUILD[$kind]}" "${RUN[$kind]}" "$(echo "${SIZE[$kind]} / 1048576" | bc -l)" "${B[$kind]}"
+  done
 }
 ratio() { echo "scale=2; $1 / $2" | bc -l | sed 's/^\./0./'; }
 
-bench one-plain "$N1"
-bench one-testrig "$N1"
+bench "$N1" one-plain one-testrig
+echo "load avg: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "SUMMARY cases-one-fn N=$N1 testrig/plain: build=$(ratio "${BUILD[one-testrig]}" "${BUILD[one-plain]}")x (<=1.15) run=$(ratio "${RUN[one-testrig]}" "${RUN[one-plain]}")x (<=1.1) binary=$(ratio "${SIZE[one-testrig]}" "${SIZE[one-plain]}")x (<=1.5)"
 
-bench markers-rstest "$N2"
-bench markers-testrig "$N2"
+bench "$N2" markers-rstest markers-testrig
+echo "load avg: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "SUMMARY cases-markers N=$N2 testrig/rstest: build=$(ratio "${BUILD[markers-testrig]}" "${BUILD[markers-rstest]}")x run=$(ratio "${RUN[markers-testrig]}" "${RUN[markers-rstest]}")x binary=$(ratio "${SIZE[markers-testrig]}" "${SIZE[markers-rstest]}")x"
