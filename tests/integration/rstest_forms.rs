@@ -312,3 +312,25 @@ fn a_fixture_without_arguments_has_default_and_get() {
     assert_eq!(base::default(), 10);
     assert_eq!(base::get(), 10);
 }
+
+#[testrig::test]
+#[case::small(1)]
+#[case::large(5)]
+fn cases_times_values(#[values(10, 20)] m: u32, #[case] n: u32) {
+    assert!(n < m);
+}
+
+#[test]
+fn cases_times_values_are_listed_per_case() {
+    let list = list();
+    for want in [
+        "cases_times_values::small::m_10",
+        "cases_times_values::small::m_20",
+        "cases_times_values::large::m_20",
+    ] {
+        assert!(
+            list.contains(&format!("rstest_forms::{want}: test")),
+            "{want} in\n{list}"
+        );
+    }
+}
