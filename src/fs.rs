@@ -202,15 +202,18 @@ pub mod without_tempfile {
         type Output = TempDir<U, T>;
         const NAME: &'static str = "tmp_dir";
     }
+    #[diagnostic::do_not_recommend]
     impl<U: 'static, T: NeedsFeatureTempfile + 'static> crate::fixture::FunctionScope
         for tmp_dir<U, T>
     {
     }
+    #[diagnostic::do_not_recommend]
     impl<U: 'static, T: NeedsFeatureTempfile + 'static> crate::fixture::SyncFixture for tmp_dir<U, T> {
         fn build(_: &crate::fixture::Resolver) -> crate::fixture::Held<Self::Output> {
             unreachable!("no type implements `NeedsFeatureTempfile`")
         }
     }
+    #[diagnostic::do_not_recommend]
     impl<U: 'static, T: NeedsFeatureTempfile + 'static> crate::fixture::AsyncFixture for tmp_dir<U, T> {
         fn build_async(
             _: &crate::fixture::Resolver,

@@ -123,7 +123,8 @@ pub(crate) fn test(
                      the same leading parameters"
                 ),
             );
-        } else if n > params.len() {
+        }
+        if n > params.len() && !by_marker {
             cx.error(
                 case.attr_span,
                 format!(
