@@ -142,7 +142,7 @@ fn a_leaked_clock_guard_is_restored_and_reported_at_test_end() {
     let report = testrig::__private::restore_leaked_guards(&ctx).expect("a leak is reported");
     assert!(report.contains("the clock patched at"), "{report}");
     assert!(
-        report.contains(&format!("tests/seams/time.rs:{line}")),
+        report.contains(&format!("tests/seams/clock.rs:{line}")),
         "{report}"
     );
 }
