@@ -218,3 +218,60 @@ fn sanitize(name: &str) -> String {
     out.truncate(60);
     out
 }
+
+/// Stand-ins for [`TempDir`] and the `tmp_dir` fixture when testrig's feature `tempfile` is
+/// off: naming either is a compile error, at the name, that says which feature to enable
+/// (a type's bound is checked wherever the type is written).
+#[cfg(not(feature = "tempfile"))]
+#[doc(hidden)]
+pub mod without_tempfile {
+    use std::marker::PhantomData;
+
+    /// Implemented by nothing: its message is the error.
+    #[diagnostic::on_unimplemented(
+        message = "`TempDir` and the `tmp_dir` fixture need testrig's feature `tempfile`",
+        label = "needs feature `tempfile`",
+        note = "enable feature `tempfile`: `testrig = {{ version = \"…\", features = [\"tempfile\"] }}`"
+    )]
+    pub trait NeedsFeatureTempfile {}
+
+    /// A default that names another parameter is checked where the type is used, not here.
+    pub struct Missing<U>(PhantomData<U>);
+
+    /// Enable testrig's feature `tempfile` for the real `TempDir`.
+    #[allow(missing_debug_implementations)]
+    pub struct TempDir<U = (), T: NeedsFeatureTempfile = Missing<U>>(PhantomData<(U, T)>);
+
+    /// Enable testrig's feature `tempfile` for the `tmp_dir` fixture.
+    #[allow(non_camel_case_types, missing_debug_implementations)]
+    pub struct tmp_dir<U = (), T: NeedsFeatureTempfile = Missing<U>>(PhantomData<(U, T)>);
+
+    // Implemented only where the bound holds (never), so that using the stand-in as a
+    // fixture reports the same one message instead of "not a fixture" ones.
+    impl<U: 'static, T: NeedsFeatureTempfile + 'static> crate::fixture::Fixture for tmp_dir<U, T> {
+        type Output = TempDir<U, T>;
+        const NAME: &'static str = "tmp_dir";
+    }
+    #[diagnostic::do_not_recommend]
+    impl<U: 'static, T: NeedsFeatureTempfile + 'static> crate::fixture::FunctionScope
+        for tmp_dir<U, T>
+    {
+    }
+    #[diagnostic::do_not_recommend]
+    impl<U: 'static, T: NeedsFeatureTempfile + 'static> crate::fixture::SyncFixture for tmp_dir<U, T> {
+        fn build(_: &crate::fixture::Resolver) -> crate::fixture::Held<Self::Output> {
+            unreachable!("no type implements `NeedsFeatureTempfile`")
+        }
+    }
+    #[diagnostic::do_not_recommend]
+    impl<U: 'static, T: NeedsFeatureTempfile + 'static> crate::fixture::AsyncFixture for tmp_dir<U, T> {
+        fn build_async(
+            _: &crate::fixture::Resolver,
+        ) -> crate::fixture::BoxFuture<'_, crate::fixture::Held<Self::Output>> {
+            unreachable!("no type implements `NeedsFeatureTempfile`")
+        }
+    }
+}
+#[cfg(not(feature = "tempfile"))]
+#[doc(hidden)]
+pub use without_tempfile::TempDir;

@@ -204,7 +204,6 @@ pub mod prelude {
     pub use crate::approx::approx;
     pub use crate::assert_approx;
     pub use crate::context::TestContext;
-    #[cfg(feature = "tempfile")]
     pub use crate::fs::TempDir;
     #[cfg(feature = "http")]
     pub use crate::http::{BlockingMockServer, MockServer, delete, get, patch, post, put, request};
@@ -221,5 +220,8 @@ pub mod prelude {
     #[cfg(feature = "http")]
     pub use crate::fixture::{blocking_mock_server, mock_server};
     pub use crate::fixture::{scope, test_context, whole_env};
+    #[cfg(not(feature = "tempfile"))]
+    #[doc(hidden)]
+    pub use crate::fs::without_tempfile::tmp_dir;
     pub use crate::{fixture, fixture_use};
 }

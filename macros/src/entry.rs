@@ -8,7 +8,7 @@ use quote::{ToTokens, quote};
 use crate::ctxt::Ctxt;
 use crate::expand;
 use crate::parse::{self, is_fixture_use, is_testrig_test};
-use crate::symbol::CASE;
+use crate::symbol::{ONCE, TIMEOUT};
 use crate::valid;
 
 fn parse_fn(item: TokenStream, what: &str, cx: &mut Ctxt) -> Option<ItemFn> {
@@ -46,18 +46,27 @@ fn fallback(item: TokenStream) -> TokenStream {
     // Test attributes go too: `#[tokio::test]` on a function with parameters would only add
     // errors of its own to the ones that matter.
     func.attrs.retain(|a| {
-        !a.path().is_ident(CASE) && !is_fixture_use(a.path()) && !parse::is_test_attr(a)
+        !parse::is_case(a.path())
+            && !is_fixture_use(a.path())
+            && !parse::is_test_attr(a)
+            && !a.path().is_ident(TIMEOUT)
+            && !a.path().is_ident(ONCE)
     });
     func.into_token_stream()
 }
 
 pub(crate) fn fixture(args: TokenStream, item: TokenStream) -> TokenStream {
     let mut cx = Ctxt::default();
-    let args = parse::fixture_args(args, &mut cx);
+    let mut args = parse::fixture_args(args, &mut cx);
     let Some(mut func) = parse_fn(item.clone(), "#[fixture]", &mut cx) else {
         let errors = cx.into_compile_errors();
         return quote!(#item #errors);
     };
+    // rstest's `#[once]`: built once, shared by reference, which is a session fixture.
+    if let Some(pos) = func.attrs.iter().position(|a| a.path().is_ident(ONCE)) {
+        func.attrs.remove(pos);
+        args.session = true;
+    }
     let params = parse::params(&mut func, &mut cx);
     valid::fixture(&func, &args, &params, &mut cx);
     if cx.has_errors() {
@@ -73,7 +82,7 @@ pub(crate) fn test(args: TokenStream, item: TokenStream) -> TokenStream {
         return expand::module::expand(expand::module::Kind::Options, args, item);
     }
     let mut cx = Ctxt::default();
-    let args = parse::test_args(args, &mut cx);
+    let mut args = parse::test_args(args, &mut cx);
     let (mut func, raw_cases) = match ItemFn::from_tokens_with_cases(item.clone()) {
         Ok(parsed) => parsed,
         Err(_) => {
@@ -84,13 +93,34 @@ pub(crate) fn test(args: TokenStream, item: TokenStream) -> TokenStream {
     };
     let mut cases: Vec<_> = raw_cases
         .into_iter()
-        .map(|c| parse::case_tokens(c.span, c.tokens, &mut cx))
+        .map(|c| parse::case_tokens(c.span, c.short, c.tokens, &mut cx))
         .collect();
     let mut uses = Vec::new();
     let mut kept = Vec::new();
+    let mut awt = false;
     for attr in std::mem::take(&mut func.attrs) {
-        if attr.path().is_ident(CASE) {
+        if parse::is_case(attr.path()) {
             cases.push(parse::case(&attr, &mut cx));
+        } else if attr.path().is_ident(TIMEOUT) {
+            // rstest's `#[timeout(Duration::from_millis(250))]`: testrig's `timeout = "250ms"`.
+            match parse::rstest_timeout(&attr) {
+                Ok(_) if args.timeout.is_some() => cx.error_at(
+                    &attr,
+                    "the test has a `timeout` option already; keep one of the two",
+                ),
+                Ok(limit) => args.timeout = Some(limit),
+                Err(e) => cx.push(e),
+            }
+        } else if attr.path().is_ident("trace") || attr.path().is_ident("awt") {
+            awt |= attr.path().is_ident("awt");
+            // rstest's `#[trace]` (testrig reports every argument of a failing case anyway)
+            // and `#[awt]` (testrig awaits async fixtures for async tests anyway).
+        } else if attr.path().is_ident("test_attr") {
+            // rstest's `#[test_attr(tokio::test)]`: the attribute each test gets.
+            match attr.parse_args::<syn::Meta>() {
+                Ok(meta) => kept.push(syn::parse_quote!(#[#meta])),
+                Err(e) => cx.push(e),
+            }
         } else if is_fixture_use(attr.path()) {
             match &attr.meta {
                 syn::Meta::List(l) => uses.extend(parse::use_list(l.tokens.clone(), &mut cx)),
@@ -101,7 +131,24 @@ pub(crate) fn test(args: TokenStream, item: TokenStream) -> TokenStream {
         }
     }
     func.attrs = kept;
-    let params = parse::params(&mut func, &mut cx);
+    if awt {
+        // rstest's `#[awt]`: every `#[future]` parameter is awaited before the call.
+        for arg in &mut func.sig.inputs {
+            if let syn::FnArg::Typed(t) = arg {
+                for a in &mut t.attrs {
+                    if a.path().is_ident("future") && matches!(a.meta, syn::Meta::Path(_)) {
+                        *a = syn::parse_quote!(#[future(awt)]);
+                    }
+                }
+            }
+        }
+    }
+    let mut params = parse::params(&mut func, &mut cx);
+    for p in &mut params {
+        if let parse::Source::Files(f) = &mut p.source {
+            (f.values, f.names) = crate::files::resolve(f, &mut cx);
+        }
+    }
     let bound = valid::test(&func, &params, &cases, &uses, &mut cx);
     valid::test_options(&args, &cases, &mut cx);
     if func.sig.asyncness.is_some()
@@ -192,7 +239,7 @@ pub(crate) fn fixture_use(args: TokenStream, item: TokenStream) -> TokenStream {
     expand::test::expand(expand::test::Plan {
         func,
         params: &[],
-        bound: 0,
+        bound: Vec::new(),
         cases: &[],
         uses: &uses,
         autouse: true,

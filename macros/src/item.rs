@@ -19,6 +19,8 @@ pub(crate) struct FnItem {
 /// and the tokens between the parentheses.
 pub(crate) struct RawCase {
     pub(crate) span: Span,
+    /// rstest's `#[case::name(...)]`.
+    pub(crate) short: Option<proc_macro2::Ident>,
     pub(crate) tokens: TokenStream,
 }
 
@@ -113,17 +115,31 @@ impl ToTokens for FnItem {
     }
 }
 
-/// `case(...)` inside `#[...]`.
+/// `case(...)` or `case::name(...)` inside `#[...]`.
 fn raw_case(attr: &Group) -> Option<RawCase> {
     let mut iter = attr.stream().into_iter();
     let name = match iter.next()? {
         TokenTree::Ident(i) if i == "case" => i,
         _ => return None,
     };
-    match (iter.next()?, iter.next()) {
+    let mut next = iter.next()?;
+    let mut short = None;
+    if let TokenTree::Punct(p) = &next
+        && p.as_char() == ':'
+    {
+        match (iter.next()?, iter.next()?, iter.next()?) {
+            (TokenTree::Punct(p), TokenTree::Ident(i), args) if p.as_char() == ':' => {
+                short = Some(i);
+                next = args;
+            }
+            _ => return None,
+        }
+    }
+    match (next, iter.next()) {
         (TokenTree::Group(args), None) if args.delimiter() == Delimiter::Parenthesis => {
             Some(RawCase {
                 span: name.span(),
+                short,
                 tokens: args.stream(),
             })
         }

@@ -5,6 +5,7 @@ mod ctxt;
 mod duration;
 mod entry;
 mod expand;
+mod files;
 mod item;
 mod naming;
 mod params;
@@ -55,6 +56,8 @@ use proc_macro::TokenStream;
 ///   one: async tests await that first; a sync test that reaches an async fixture (directly
 ///   or through others) is a compile error, as is a session or `autouse` fixture on an async
 ///   one.
+/// * rstest's `#[once]` below `#[fixture]` is `scope = "session"`; rstest's `#[default(value)]`
+///   on a parameter gives it that value unless a test passes its own with `#[with(...)]`.
 /// * `#[fixture(params = ["memory", "disk"])]`: every test that reaches the fixture runs
 ///   once per value, named `test::memory`, `test::disk`; the first parameter receives the
 ///   value. `ids = ["mem", "fs"]` names the values instead. See `testrig::fixture` for the
@@ -97,9 +100,19 @@ pub fn fixture(args: TokenStream, item: TokenStream) -> TokenStream {
 ///   A leading `_` is dropped from the name (`_mock_env: &EnvGuard` uses `mock_env`);
 ///   `#[from(path::to::fixture)] name: T` names the fixture explicitly.
 /// * `#[case(values..., id = "...", marks...)]`: one test per case, named `fn_name::id`
-///   (sanitized: lower case, runs of other characters become `_`), or `fn_name::case_N`.
-///   Values bind to the leading parameters, the rest are fixtures. Marks: `ignore`,
-///   `ignore = "reason"`, `should_panic`, `should_panic = "text"`, `xfail = "reason"`.
+///   (sanitized: lower case, runs of other characters become `_`), or `fn_name::case_N`
+///   (zero-padded to the width of the case count: `case_01` of 12). Values bind to the
+///   leading parameters, the rest are fixtures. Marks: `ignore`, `ignore = "reason"`,
+///   `should_panic`, `should_panic = "text"`, `xfail = "reason"`.
+/// * rstest's spellings mean what they mean in rstest: `#[case::name(values...)]` (test
+///   `fn_name::name`; a name used twice gets its occurrence, `name_1`, `name_2`), `#[case]`
+///   on the parameters the values bind to (wherever they stand), `#[with(args...)]` on a
+///   fixture parameter (the fixture's first arguments; the fixture gives the rest with
+///   `#[default(value)]` or as fixtures), `#[files("glob")] path: PathBuf` (one test per
+///   file, glob relative to the crate root; `#[mode = str]` / `#[mode = bytes]` for the
+///   contents, `#[exclude("text")]`, `#[include_dot_files]`), `#[timeout(Duration::...)]`, and
+///   `#[should_panic]` below the cases for all of them.
+/// * Generic tests: each case's values infer the type parameters, as a plain call would.
 /// * `#[values(a, b, c)] x: T`: one test per value (the cartesian product over several such
 ///   parameters, within each case), named like `fn_name::x_a__y_1`.
 /// * `async fn` tests: put `#[tokio::test]` below `#[testrig::test]`, or enable testrig's

@@ -226,18 +226,68 @@ pub(crate) fn last_ident(p: &Path) -> String {
 
 /// How a parameter gets its value.
 pub(crate) enum Source {
-    /// A fixture, by path; `by_ref` for `&T` parameters.
-    Fixture { path: Path, by_ref: bool },
+    /// A fixture, by path; `by_ref` for `&T` parameters; `with`: rstest's
+    /// `#[with(args...)]`, values for the fixture's first parameters.
+    Fixture {
+        path: Path,
+        by_ref: bool,
+        with: Vec<Expr>,
+    },
+    /// rstest's `#[default(expr)]` on a fixture's parameter: this value unless a test
+    /// passes its own with `#[with(...)]`.
+    Default(Expr),
+    /// rstest's `#[files("glob")]`: one test per matching file (a matrix parameter whose
+    /// values are the files).
+    Files(Files),
     /// `#[values(a, b, c)]`: one test per value (a matrix with the other such parameters).
     Values(Vec<Expr>),
     /// `#[strategy(expr)]`: a proptest strategy (feature `proptest`).
     Strategy(Expr),
+    /// Bound to the case values: rstest's `#[case]` marker, or (without markers) one of the
+    /// leading parameters the cases fill by position.
+    Case,
+}
+
+/// `#[files("glob")]` (several allowed), `#[exclude("text")]`, `#[include_dot_files]`,
+/// `#[mode = path|str|bytes]`.
+#[derive(Default)]
+pub(crate) struct Files {
+    pub(crate) globs: Vec<LitStr>,
+    pub(crate) exclude: Vec<LitStr>,
+    pub(crate) dot_files: bool,
+    pub(crate) mode: FileMode,
+    /// Filled by `files::resolve`: one value per matched file, and its test name.
+    pub(crate) values: Vec<Expr>,
+    pub(crate) names: Vec<String>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) enum FileMode {
+    /// A `PathBuf` (absolute).
+    #[default]
+    Path,
+    /// The contents, `include_str!`.
+    Str,
+    /// The contents, `include_bytes!`.
+    Bytes,
 }
 
 pub(crate) struct Param {
     pub(crate) name: String,
     pub(crate) span: Span,
     pub(crate) source: Source,
+    /// rstest's `#[future]` (the parameter's type became `impl Future<Output = T>`) or
+    /// `#[future(awt)]` (a future value, awaited before the call).
+    pub(crate) future: Future,
+    /// rstest's `#[by_ref]`: the case or matrix value is lent (`&value`).
+    pub(crate) by_ref: bool,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Future {
+    No,
+    Pass,
+    Await,
 }
 
 /// Reads the function's parameters and strips testrig's parameter attributes from `func`.
@@ -259,13 +309,71 @@ pub(crate) fn params(func: &mut ItemFn, cx: &mut Ctxt) -> Vec<Param> {
         let mut from = None;
         let mut values = None;
         let mut strategy = None;
+        let mut case = false;
+        let mut with = None;
+        let mut default = None;
+        let mut files: Option<Files> = None;
+        let mut future = Future::No;
+        let mut lend = false;
         let mut kept = Vec::new();
         for attr in typed.attrs.drain(..) {
             if let Some(message) = repeated(&attr, from.is_some(), values.is_some(), &strategy) {
                 cx.error_at(attr.path(), message);
                 continue;
             }
-            if attr.path().is_ident(FROM) {
+            let path = attr.path();
+            if path.is_ident("future") {
+                future = match &attr.meta {
+                    Meta::List(l) if l.tokens.to_string() == "awt" => Future::Await,
+                    Meta::Path(_) => Future::Pass,
+                    _ => {
+                        cx.error_at(&attr, "write `#[future]` or `#[future(awt)]`");
+                        Future::Pass
+                    }
+                };
+            } else if path.is_ident("by_ref") || path.is_ident("notrace") {
+                lend |= path.is_ident("by_ref");
+            } else if path.is_ident(WITH) {
+                match attr.parse_args_with(Punctuated::<Expr, Token![,]>::parse_terminated) {
+                    Ok(list) => with = Some(list.into_iter().collect::<Vec<_>>()),
+                    Err(e) => cx.push(e),
+                }
+            } else if path.is_ident(DEFAULT) {
+                match attr.parse_args::<Expr>() {
+                    Ok(e) => default = Some(e),
+                    Err(e) => cx.push(e),
+                }
+            } else if path.is_ident(FILES) || path.is_ident("exclude") {
+                let f = files.get_or_insert_with(Files::default);
+                match attr.parse_args::<LitStr>() {
+                    Ok(l) if path.is_ident(FILES) => f.globs.push(l),
+                    Ok(l) => f.exclude.push(l),
+                    Err(e) => cx.push(e),
+                }
+            } else if path.is_ident("include_dot_files") {
+                files.get_or_insert_with(Files::default).dot_files = true;
+            } else if path.is_ident(MODE) {
+                let mode = match &attr.meta {
+                    Meta::NameValue(nv) => match nv.value.to_token_stream().to_string().as_str() {
+                        "path" => Some(FileMode::Path),
+                        "str" => Some(FileMode::Str),
+                        "bytes" => Some(FileMode::Bytes),
+                        _ => None,
+                    },
+                    _ => None,
+                };
+                match (mode, files.as_mut()) {
+                    (Some(m), Some(f)) => f.mode = m,
+                    (Some(_), None) => cx.error_at(
+                        &attr,
+                        "`#[mode]` goes after `#[files(\"glob\")]` on the same parameter",
+                    ),
+                    (None, _) => cx.error_at(
+                        &attr,
+                        "write the mode as `#[mode = path]`, `#[mode = str]` or `#[mode = bytes]`",
+                    ),
+                }
+            } else if attr.path().is_ident(FROM) {
                 match attr.parse_args::<Path>() {
                     Ok(p) => from = Some(p),
                     Err(e) => cx.push(e),
@@ -283,8 +391,8 @@ pub(crate) fn params(func: &mut ItemFn, cx: &mut Ctxt) -> Vec<Param> {
                     Ok(e) => strategy = Some(e),
                     Err(e) => cx.push(e),
                 }
-            } else if attr.path().is_ident(CASE) {
-                // rstest's `#[case] x: T` marker: accepted and dropped, cases bind by position.
+            } else if attr.path().is_ident(CASE) && matches!(attr.meta, Meta::Path(_)) {
+                case = true;
             } else {
                 kept.push(attr);
             }
@@ -296,8 +404,23 @@ pub(crate) fn params(func: &mut ItemFn, cx: &mut Ctxt) -> Vec<Param> {
             _ => String::new(),
         };
         let span = typed.pat.span();
+        if future == Future::Pass {
+            let inner = &typed.ty;
+            *typed.ty = syn::parse_quote_spanned!(inner.span()=>
+                impl ::core::future::Future<Output = #inner>
+            );
+        }
         let ty = (*typed.ty).clone();
-        let source = if let Some(v) = values {
+        let source = if case {
+            Source::Case
+        } else if let Some(f) = files {
+            if f.globs.is_empty() {
+                cx.error(span, "add the files to take: `#[files(\"data/*.txt\")]`");
+            }
+            Source::Files(f)
+        } else if let Some(d) = default {
+            Source::Default(d)
+        } else if let Some(v) = values {
             Source::Values(v)
         } else if let Some(s) = strategy {
             Source::Strategy(s)
@@ -326,9 +449,19 @@ pub(crate) fn params(func: &mut ItemFn, cx: &mut Ctxt) -> Vec<Param> {
                      your own",
                 );
             }
-            Source::Fixture { path, by_ref }
+            Source::Fixture {
+                path,
+                by_ref,
+                with: with.unwrap_or_default(),
+            }
         };
-        out.push(Param { name, span, source });
+        out.push(Param {
+            name,
+            span,
+            source,
+            future,
+            by_ref: lend,
+        });
     }
     out
 }
@@ -369,6 +502,8 @@ fn fixture_ident(name: &str, span: Span) -> Ident {
 /// One `#[case(...)]`. Values are kept as the user's tokens.
 pub(crate) struct CaseAttr {
     pub(crate) attr_span: Span,
+    /// rstest's `#[case::name(...)]`.
+    pub(crate) short: Option<Ident>,
     pub(crate) values: Vec<TokenStream>,
     pub(crate) id: Option<LitStr>,
     pub(crate) ignore: Option<Option<LitStr>>,
@@ -448,13 +583,29 @@ pub(crate) fn case(attr: &Attribute, cx: &mut Ctxt) -> CaseAttr {
         Meta::List(l) => l.tokens.clone(),
         _ => TokenStream::new(),
     };
-    case_tokens(attr.path().span(), tokens, cx)
+    let path = attr.path();
+    let short = (path.segments.len() == 2).then(|| path.segments[1].ident.clone());
+    case_tokens(path.segments[0].ident.span(), short, tokens, cx)
+}
+
+/// `#[case(...)]` or rstest's `#[case::name(...)]` on a function.
+pub(crate) fn is_case(p: &Path) -> bool {
+    p.leading_colon.is_none()
+        && matches!(p.segments.len(), 1 | 2)
+        && p.segments[0].ident == CASE
+        && p.segments.iter().all(|s| s.arguments.is_none())
 }
 
 /// A case from its tokens (the part between the parentheses); `span` is that of `case`.
-pub(crate) fn case_tokens(span: Span, tokens: TokenStream, cx: &mut Ctxt) -> CaseAttr {
+pub(crate) fn case_tokens(
+    span: Span,
+    short: Option<Ident>,
+    tokens: TokenStream,
+    cx: &mut Ctxt,
+) -> CaseAttr {
     let mut out = CaseAttr {
         attr_span: span,
+        short,
         values: Vec::new(),
         id: None,
         ignore: None,
@@ -529,6 +680,45 @@ pub(crate) fn case_tokens(span: Span, tokens: TokenStream, cx: &mut Ctxt) -> Cas
         }
     }
     out
+}
+
+/// rstest's `#[timeout(Duration::from_millis(250))]` as testrig's limit text (`"250ms"`).
+/// The duration must be written with a literal, so that the limit is known at compile time.
+pub(crate) fn rstest_timeout(attr: &Attribute) -> syn::Result<LitStr> {
+    const HOW: &str = "write the limit as `#[timeout(Duration::from_millis(250))]` (or \
+                       `from_secs`, `from_secs_f64`, `from_micros`) with a literal, or use \
+                       `#[testrig::test(timeout = \"250ms\")]`";
+    let expr: Expr = attr.parse_args()?;
+    let Expr::Call(call) = &expr else {
+        return Err(syn::Error::new_spanned(&expr, HOW));
+    };
+    let (Expr::Path(f), Some(Expr::Lit(arg)), 1) =
+        (&*call.func, call.args.first(), call.args.len())
+    else {
+        return Err(syn::Error::new_spanned(&expr, HOW));
+    };
+    let unit = last_ident(&f.path);
+    let number = match &arg.lit {
+        syn::Lit::Int(i) => i.base10_digits().to_owned(),
+        syn::Lit::Float(x) => x.base10_digits().to_owned(),
+        _ => return Err(syn::Error::new_spanned(arg, HOW)),
+    };
+    let text = match unit.as_str() {
+        "from_secs" | "from_secs_f64" | "from_secs_f32" => format!("{number}s"),
+        "from_millis" => format!("{number}ms"),
+        "from_micros" => match number.parse::<u64>() {
+            Ok(us) if us % 1000 == 0 => format!("{}ms", us / 1000),
+            _ => {
+                return Err(syn::Error::new_spanned(
+                    arg,
+                    "testrig's time limits are whole milliseconds; write a multiple of 1000 \
+                     microseconds or use `from_millis`",
+                ));
+            }
+        },
+        _ => return Err(syn::Error::new_spanned(&call.func, HOW)),
+    };
+    Ok(LitStr::new(&text, arg.span()))
 }
 
 /// Attributes that make a function a test (`#[test]`, `#[tokio::test]`, ...).

@@ -11,6 +11,11 @@ pub(crate) const FIXTURE_USE: &str = "fixture_use";
 pub(crate) const FROM: &str = "from";
 pub(crate) const VALUES: &str = "values";
 pub(crate) const STRATEGY: &str = "strategy";
+pub(crate) const WITH: &str = "with";
+pub(crate) const DEFAULT: &str = "default";
+pub(crate) const FILES: &str = "files";
+pub(crate) const MODE: &str = "mode";
+pub(crate) const ONCE: &str = "once";
 
 pub(crate) const ID: &str = "id";
 pub(crate) const IGNORE: &str = "ignore";

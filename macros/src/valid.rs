@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use crate::item::FnItem as ItemFn;
 use quote::ToTokens;
+use syn::ext::IdentExt;
 
 use crate::ctxt::Ctxt;
 use crate::duration;
@@ -32,10 +33,12 @@ pub(crate) fn fixture(func: &ItemFn, args: &FixtureArgs, params: &[Param], cx: &
     for p in params {
         fixture_param(p, cx);
         takes_itself(func, p, cx);
-        if let Source::Values(_) | Source::Strategy(_) = p.source {
+        if let Source::Values(_) | Source::Strategy(_) | Source::Case | Source::Files(_) = p.source
+        {
             cx.error(
                 p.span,
-                "`#[values]` and `#[strategy]` belong on test parameters, not on fixtures",
+                "`#[case]`, `#[values]`, `#[files]` and `#[strategy]` belong on test parameters, not on \
+                 fixtures",
             );
         }
     }
@@ -87,43 +90,72 @@ fn fixture_param(p: &Param, cx: &mut Ctxt) {
     }
 }
 
-/// Checks of `#[testrig::test]`; returns how many leading parameters the cases bind.
+/// Checks of `#[testrig::test]`; returns the parameters the cases bind, in value order:
+/// those marked `#[case]` (rstest's form, wherever they stand), else the leading ones.
 pub(crate) fn test(
     func: &ItemFn,
     params: &[Param],
     cases: &[CaseAttr],
     uses: &[syn::Path],
     cx: &mut Ctxt,
-) -> usize {
-    generics(func, cx);
+) -> Vec<usize> {
     unique_uses(uses, cx);
-    let bound = cases.first().map_or(0, |c| c.values.len());
-    if !cases.is_empty() && params.is_empty() {
+    let marked: Vec<usize> = (0..params.len())
+        .filter(|&i| matches!(params[i].source, Source::Case))
+        .collect();
+    if cases.is_empty() {
+        for &i in &marked {
+            cx.error(
+                params[i].span,
+                "this parameter is marked `#[case]` but the test has no cases; add \
+                 `#[case(...)]` attributes or remove the marker",
+            );
+        }
+        for p in params.iter().filter(|p| !matches!(p.source, Source::Case)) {
+            fixture_param(p, cx);
+        }
+        strategy(func, params, false, cx);
+        return Vec::new();
+    }
+    if params.is_empty() {
         cx.error(
             cases[0].attr_span,
             "`#[case]` needs parameters to bind its values to; add them to the function",
         );
-        return 0;
+        return Vec::new();
     }
-    let mut names: HashMap<String, usize> = HashMap::new();
-    for (i, case) in cases.iter().enumerate() {
-        if case.values.len() != bound {
+    let by_marker = !marked.is_empty();
+    let count = if by_marker {
+        marked.len()
+    } else {
+        cases[0].values.len()
+    };
+    for case in cases {
+        let n = case.values.len();
+        let plural = if n == 1 { "" } else { "s" };
+        if by_marker && n != count {
             cx.error(
                 case.attr_span,
                 format!(
-                    "this case has {} value{}, the first one has {bound}; every case binds the same \
-                     leading parameters",
-                    case.values.len(),
-                    if case.values.len() == 1 { "" } else { "s" }
+                    "this case has {n} value{plural} but {count} parameter{} marked `#[case]`; \
+                     give one value per marked parameter",
+                    if count == 1 { " is" } else { "s are" }
+                ),
+            );
+        } else if n != count {
+            cx.error(
+                case.attr_span,
+                format!(
+                    "this case has {n} value{plural}, the first one has {count}; every case binds \
+                     the same leading parameters"
                 ),
             );
         }
-        if case.values.len() > params.len() {
+        if n > params.len() && !by_marker {
             cx.error(
                 case.attr_span,
                 format!(
-                    "this case has {} values but the function has only {} parameter{}",
-                    case.values.len(),
+                    "this case has {n} values but the function has only {} parameter{}",
                     params.len(),
                     if params.len() == 1 { "" } else { "s" }
                 ),
@@ -135,21 +167,21 @@ pub(crate) fn test(
                 "a case is either `xfail` or `should_panic`, not both; keep one",
             );
         }
-        let name = naming::case_name(case.id.as_ref().map(|s| s.value()).as_deref(), i);
-        if let Some(first) = names.insert(name.clone(), i) {
-            let span = case.id.as_ref().map_or(case.attr_span, |s| s.span());
-            cx.error(
-                span,
-                format!(
-                    "case id `{name}` is already taken by case {}; ids must differ after \
-                     sanitizing (lower case, runs of other characters become `_`)",
-                    first + 1
-                ),
-            );
-        }
     }
-    for p in params.iter().take(bound) {
-        if !matches!(&p.source, Source::Fixture { path, .. } if path.segments.len() == 1) {
+    case_ids(cases, cx);
+    let bound: Vec<usize> = if by_marker {
+        marked
+    } else {
+        (0..count.min(params.len())).collect()
+    };
+    for &i in &bound {
+        let p = &params[i];
+        let plain = match &p.source {
+            Source::Case => true,
+            Source::Fixture { path, .. } => path.segments.len() == 1,
+            _ => false,
+        };
+        if !plain {
             cx.error(
                 p.span,
                 "this parameter takes its value from `#[case]`; remove `#[values]`, \
@@ -157,15 +189,59 @@ pub(crate) fn test(
             );
         }
     }
-    for p in params.iter().skip(bound) {
-        fixture_param(p, cx);
+    for (i, p) in params.iter().enumerate() {
+        if !bound.contains(&i) {
+            fixture_param(p, cx);
+        }
     }
-    strategy(func, params, !cases.is_empty(), cx);
+    strategy(func, params, true, cx);
     bound
 }
 
+/// Two cases of one test whose names come out equal: an error at the second. Repeated
+/// `case::name`s are numbered instead (see `naming::case_names`), so this fires for explicit
+/// `id = "..."` clashes.
+fn case_ids(cases: &[CaseAttr], cx: &mut Ctxt) {
+    let names = naming::case_names(&labels(cases));
+    let mut first: HashMap<&str, usize> = HashMap::new();
+    for (i, (case, name)) in cases.iter().zip(&names).enumerate() {
+        if let Some(&at) = first.get(name.as_str()) {
+            let span = case
+                .id
+                .as_ref()
+                .map(|s| s.span())
+                .or_else(|| case.short.as_ref().map(proc_macro2::Ident::span))
+                .unwrap_or(case.attr_span);
+            cx.error(
+                span,
+                format!(
+                    "case id `{name}` is already taken by case {}; ids must differ after \
+                     sanitizing (lower case, runs of other characters become `_`)",
+                    at + 1
+                ),
+            );
+        } else {
+            first.insert(name, i);
+        }
+    }
+}
+
+/// How each case names itself, for `naming::case_names`.
+pub(crate) fn labels(cases: &[CaseAttr]) -> Vec<naming::CaseLabel> {
+    cases
+        .iter()
+        .map(|c| match (&c.id, &c.short) {
+            (Some(id), _) => naming::CaseLabel::Id(id.value()),
+            (None, Some(short)) => naming::CaseLabel::Short(short.unraw().to_string()),
+            (None, None) => naming::CaseLabel::None,
+        })
+        .collect()
+}
+
 fn strategy(func: &ItemFn, params: &[Param], has_cases: bool, cx: &mut Ctxt) {
-    let values = params.iter().any(|p| matches!(p.source, Source::Values(_)));
+    let values = params
+        .iter()
+        .any(|p| matches!(p.source, Source::Values(_) | Source::Files(_)));
     for p in params {
         let Source::Strategy(e) = &p.source else {
             continue;

@@ -14,6 +14,8 @@ fn ui() {
     // With the feature, testrig brings a runtime and the same test compiles.
     #[cfg(not(feature = "tokio"))]
     t.compile_fail("../tests/ui/test_without_tokio/*.rs");
+    // trybuild's project takes testrig with its default features, which leave `tempfile` out.
+    t.compile_fail("../tests/ui/test_without_tempfile/*.rs");
     #[cfg(not(feature = "proptest"))]
     t.compile_fail("../tests/ui/test_without_proptest/*.rs");
 }

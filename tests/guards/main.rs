@@ -4,6 +4,7 @@
 mod common;
 
 mod bad_input;
+#[cfg(feature = "tempfile")]
 mod cwd;
 mod env_restore;
 mod model;

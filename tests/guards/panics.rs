@@ -1,11 +1,13 @@
-use std::panic::catch_unwind;
-
-use testrig::{env, fs};
+use testrig::env;
 
 use crate::key;
 
+#[cfg(feature = "tempfile")]
 #[test]
 fn guards_restore_during_a_panic_unwind() {
+    use std::panic::catch_unwind;
+    use testrig::fs;
+
     let k = key("UNWIND");
     let tmp = fs::tmp_dir();
     let result = catch_unwind(|| {

@@ -142,6 +142,7 @@ fn test_context_fixture(test_context: TestContext) {
     assert_eq!(test_context.case_id(), None);
 }
 
+#[cfg(feature = "tempfile")]
 #[testrig::test]
 fn tmp_dir_fixture(tmp_dir: TempDir) {
     std::fs::write(tmp_dir.join("x"), "1").unwrap();

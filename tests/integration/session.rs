@@ -58,6 +58,7 @@ fn session_fixture_via_fixture_use() {
     assert_eq!(BUILDS.load(Ordering::SeqCst), 1);
 }
 
+#[cfg(feature = "tempfile")]
 #[test]
 fn session_value_is_dropped_at_process_exit() {
     if std::env::var_os("TESTRIG_IT_SESSION_PROBE").is_some() {

@@ -2,14 +2,15 @@
 //! holds one `#[test]` per case (per value combination), all calling one body function.
 
 use proc_macro2::{Span, TokenStream};
-use quote::{ToTokens, quote};
+use quote::{ToTokens, format_ident, quote, quote_spanned};
+use syn::ext::IdentExt;
 use syn::{Expr, Ident};
 
 use super::fixture::dep;
 use super::test::{Attrs, Drive, Plan, meta_static, test_attr};
 use crate::item::FnItem as ItemFn;
 use crate::naming;
-use crate::parse::{CaseAttr, Param, Source};
+use crate::parse::{CaseAttr, Future, Param, Source};
 use crate::text::{line_of, source_text};
 
 struct Leaf {
@@ -40,6 +41,9 @@ pub(super) fn many(
     let value_names: Vec<Vec<String>> = matrix
         .iter()
         .map(|(i, values)| {
+            if let Source::Files(f) = &plan.params[*i].source {
+                return f.names.clone();
+            }
             let texts: Vec<String> = values
                 .iter()
                 .map(|v| source_text(v.to_token_stream()))
@@ -54,9 +58,9 @@ pub(super) fn many(
     } else {
         (0..plan.cases.len()).map(Some).collect()
     };
+    let case_names = naming::case_names(&crate::valid::labels(plan.cases));
     for case in case_idx {
-        let case_name = case
-            .map(|i| naming::case_name(plan.cases[i].id.as_ref().map(|s| s.value()).as_deref(), i));
+        let case_name = case.map(|i| case_names[i].clone());
         let span = case.map_or(name.span(), |i| plan.cases[i].attr_span);
         for choice in &combos {
             let combo_name: Vec<String> = choice
@@ -87,65 +91,79 @@ pub(super) fn many(
     let test = test_attr(plan, &attrs, &drive);
     let meta = meta_static(plan, &attrs, &name, is_async);
     let p = quote!(::testrig::__private);
-    let bound_types: Vec<syn::Type> = func
-        .sig
-        .inputs
+    let bound = &plan.bound;
+    let bound_types: Vec<syn::Type> = bound
         .iter()
-        .take(plan.bound)
-        .filter_map(|a| match a {
-            syn::FnArg::Typed(t) => Some((*t.ty).clone()),
-            syn::FnArg::Receiver(_) => None,
+        .filter_map(|&i| match func.sig.inputs.iter().nth(i) {
+            Some(syn::FnArg::Typed(t)) => Some((*t.ty).clone()),
+            _ => None,
         })
         .collect();
+    // The case values and the call live outside the test module, beside the user's function:
+    // there the user's names mean what they mean in the function's own scope, and no
+    // generated test (`fn make`) can hide the user's `make`.
+    let body_fn = format_ident!("__testrig_cases_{}", name.unraw());
     let table_mode = matrix.is_empty()
-        && plan.bound > 0
-        && bound_types.len() == plan.bound
-        && bound_types.iter().all(const_type)
+        && !bound.is_empty()
+        && bound_types.len() == bound.len()
+        && func.sig.generics.params.is_empty()
+        && bound_types.iter().all(copy_type)
+        && bound
+            .iter()
+            .all(|&i| !plan.params[i].by_ref && plan.params[i].future == Future::No)
         && plan.cases.iter().all(|c| c.values.iter().all(const_like));
     // Each case's test is one call of this, so that a case costs what a hand-written
     // `#[test]` does.
     let (run_body, run_async) = drive.case_call(
         quote!(__TESTRIG_META),
-        quote!(__TESTRIG_CASES),
+        quote!(__record),
         quote!(__case),
-        quote!(__testrig_body),
+        quote!(super::#body_fn),
     );
     let run_fn = {
         let asyncness = run_async.then(|| quote!(async));
-        quote!(#asyncness fn __testrig_run(__case: usize) { #run_body })
+        quote!(#asyncness fn __testrig_run(__case: usize, __record: &'static str) { #run_body })
     };
     let mut rows = Vec::new();
     let mut arms = Vec::new();
-    let mut table = String::new();
     let mut top = Vec::new();
+    let mut records = Vec::new();
     let mut nested: Vec<(Ident, Vec<TokenStream>)> = Vec::new();
     for (index, leaf) in leaves.iter().enumerate() {
         let mut args = Vec::new();
         let mut report = String::new();
         let case = leaf.case.map(|i| &plan.cases[i]);
         for (i, param) in plan.params.iter().enumerate() {
-            let value = if i < plan.bound {
-                Some(case.expect("bound > 0 only with cases").values[i].clone())
-            } else if let Source::Values(values) = &param.source {
-                let m = matrix.iter().position(|(j, _)| *j == i).expect("listed");
-                Some(values[leaf.choice[m]].to_token_stream())
-            } else {
-                None
+            let value = match bound.iter().position(|&b| b == i) {
+                Some(k) => Some(case.expect("bound params only with cases").values[k].clone()),
+                None => matrix
+                    .iter()
+                    .position(|(j, _)| *j == i)
+                    .map(|m| matrix[m].1[leaf.choice[m]].to_token_stream()),
             };
             match value {
                 Some(value) => {
                     let text = source_text(value.to_token_stream());
                     report += &format!("\n    {} = {text}", param_label(param));
-                    args.push(value.to_token_stream());
+                    let value = match (param.future, param.by_ref) {
+                        (Future::Await, _) => quote!((#value).await),
+                        (_, true) => quote!(&#value),
+                        _ => value,
+                    };
+                    args.push(value);
                 }
                 None => args.push(dep(param, is_async)),
             }
         }
         let id = match case {
-            Some(c) => {
-                c.id.as_ref()
-                    .map_or_else(|| leaf.names[0].clone(), |s| s.value())
-            }
+            Some(c) => c.id.as_ref().map_or_else(
+                || {
+                    c.short
+                        .as_ref()
+                        .map_or_else(|| leaf.names[0].clone(), |s| s.unraw().to_string())
+                },
+                |s| s.value(),
+            ),
             None => leaf.names.join("::"),
         };
         let line = line_of(case.map_or(name.span(), |c| c.attr_span)).unwrap_or(0);
@@ -153,9 +171,6 @@ pub(super) fn many(
             .and_then(|c| c.xfail.as_ref())
             .map(|r| format!("x{}", r.value()))
             .unwrap_or_default();
-        if index > 0 {
-            table.push('\x1e');
-        }
         let mut fields = vec![id, leaf.names.join("::"), line.to_string(), report, xfail];
         // A sixth field, written only when needed: `!` for a bare `should_panic` mark (a
         // timeout must not count as its panic), then the case's own time limit.
@@ -165,14 +180,22 @@ pub(super) fn many(
             let flag = if bare_should_panic { "!" } else { "" };
             fields.push(format!("{flag}{}", limit.unwrap_or_default()));
         }
+        let mut record = String::new();
         for (k, field) in fields.iter().enumerate() {
             if k > 0 {
-                table.push('\x1f');
+                record.push('\x1f');
             }
-            // The separators are control characters no id or source text contains.
-            table.extend(field.chars().filter(|c| *c != '\x1e' && *c != '\x1f'));
+            // The separator is a control character no id or source text contains.
+            record.extend(field.chars().filter(|c| *c != '\x1f'));
         }
-        let call = quote!(super::#name(#(#args),*));
+        let record = proc_macro2::Literal::string(&record);
+        records.push(record.clone());
+        // Spanned at the case: a case whose values leave a generic parameter open, or
+        // do not fit the parameter types, is reported at its own `#[case]`.
+        let span = case.map_or(name.span(), |c| c.attr_span);
+        let mut callee = name.clone();
+        callee.set_span(span);
+        let call = quote_spanned!(span=> #callee(#(#args),*));
         if table_mode {
             let values = &case.expect("table mode has cases").values;
             rows.push(quote!((#(#values,)*)));
@@ -187,37 +210,30 @@ pub(super) fn many(
         });
         let up = leaf.module.as_ref().map(|_| quote!(super::));
         let run = match run_async {
-            true => quote!(#up __testrig_run(#index_lit).await),
-            false => quote!(#up __testrig_run(#index_lit)),
+            true => quote!(#up __testrig_run(#index_lit, #record).await),
+            false => quote!(#up __testrig_run(#index_lit, #record)),
         };
         let asyncness = run_async.then(|| quote!(async));
         let marks = case.map(marks).unwrap_or_default();
         let leaf_attrs = &attrs.leaf;
         let ident = &leaf.ident;
         match &leaf.module {
-            // Listed for the `macro_rules!` below: two tokens per case (plus its marks).
-            None => top.push(quote!(#marks #ident #index_lit)),
-            Some(m) => match nested.iter_mut().find(|(n, _)| n == m) {
-                Some((_, list)) => list.push(quote! {
+            // Listed for the `macro_rules!` below: three tokens per case (plus its marks).
+            None => top.push(quote!(#marks #ident #index_lit #record)),
+            Some(m) => {
+                let test_fn = quote! {
                     #test
                     #(#leaf_attrs)*
                     #marks
                     #asyncness fn #ident() {
                         #run
                     }
-                }),
-                None => nested.push((
-                    m.clone(),
-                    vec![quote! {
-                        #test
-                        #(#leaf_attrs)*
-                        #marks
-                        #asyncness fn #ident() {
-                            #run
-                        }
-                    }],
-                )),
-            },
+                };
+                match nested.iter_mut().find(|(n, _)| n == m) {
+                    Some((_, list)) => list.push(test_fn),
+                    None => nested.push((m.clone(), vec![test_fn])),
+                }
+            }
         }
     }
     let nested = nested.into_iter().map(|(m, list)| {
@@ -227,19 +243,19 @@ pub(super) fn many(
             }
         }
     });
+    let ret = is_async.then(|| quote!(-> #p::BoxFuture<'_, ()>));
     let body = if table_mode {
         // One call for every case: the values come from a `const` table by index.
-        let vars: Vec<Ident> = (0..plan.bound)
+        let vars: Vec<Ident> = (0..bound.len())
             .map(|i| Ident::new(&format!("__v{i}"), Span::call_site()))
             .collect();
         let args = plan.params.iter().enumerate().map(|(i, param)| {
-            if i < plan.bound {
-                vars[i].to_token_stream()
-            } else {
-                dep(param, is_async)
+            match bound.iter().position(|&b| b == i) {
+                Some(k) => vars[k].to_token_stream(),
+                None => dep(param, is_async),
             }
         });
-        let call = quote!(super::#name(#(#args),*));
+        let call = quote!(#name(#(#args),*));
         let call = if is_async {
             quote!(#p::boxed(async move { #p::check(#call.await) }))
         } else if drive.unit {
@@ -247,54 +263,50 @@ pub(super) fn many(
         } else {
             quote!(#p::check(#call))
         };
-        let ret = is_async.then(|| quote!(-> #p::BoxFuture<'_, ()>));
-        let n = rows.len();
         quote! {
-            const __TESTRIG_VALUES: [(#(#bound_types,)*); #n] = [#(#rows),*];
-            fn __testrig_body(__r: &#p::Resolver, __case: usize) #ret {
-                let (#(#vars,)*) = #p::nth_case(__TESTRIG_VALUES, __case);
-                #call
-            }
+            const __TESTRIG_VALUES: &[(#(#bound_types,)*)] = &[#(#rows),*];
+            let (#(#vars,)*) = #p::nth_case(__TESTRIG_VALUES, __case);
+            #call
         }
     } else if is_async {
         quote! {
-            fn __testrig_body(__r: &#p::Resolver, __case: usize) -> #p::BoxFuture<'_, ()> {
-                match __case {
-                    #(#arms)*
-                    _ => ::core::unreachable!(),
-                }
+            match __case {
+                #(#arms)*
+                _ => ::core::unreachable!(),
             }
         }
     } else {
         quote! {
-            fn __testrig_body(__r: &#p::Resolver, __case: usize) {
-                match __case {
-                    #(#arms)*
-                    _ => {}
-                }
+            match __case {
+                #(#arms)*
+                _ => {}
             }
         }
     };
-    // One `macro_rules!` writes the tests: the proc macro hands over two tokens per case
-    // instead of building every test function token by token.
+    // One `macro_rules!` writes the tests: the proc macro hands over three tokens per case
+    // instead of building every test function token by token. It is invoked per chunk of
+    // cases: matching one invocation costs more than linear time in its length.
     let leaf_attrs = &attrs.leaf;
     let tests = if top.is_empty() {
         quote!()
     } else {
         let asyncness = run_async.then(|| quote!(async));
         let await_ = run_async.then(|| quote!(.await));
+        let chunks = top
+            .chunks(64)
+            .map(|chunk| quote!(__testrig_tests! { #(#chunk)* }));
         quote! {
             macro_rules! __testrig_tests {
-                ($($(#[$mark:meta])* $name:ident $index:literal)*) => {$(
+                ($($(#[$mark:meta])* $name:ident $index:literal $record:literal)*) => {$(
                     #test
                     #(#leaf_attrs)*
                     $(#[$mark])*
                     #asyncness fn $name() {
-                        __testrig_run($index) #await_
+                        __testrig_run($index, $record) #await_
                     }
                 )*};
             }
-            __testrig_tests! { #(#top)* }
+            #(#chunks)*
         }
     };
     let tests = super::params::cases(
@@ -311,18 +323,35 @@ pub(super) fn many(
                     let mut path: Vec<&Ident> = leaf.module.iter().collect();
                     path.push(&leaf.ident);
                     let marks = leaf.case.map(|i| marks(&plan.cases[i])).unwrap_or_default();
+                    let record = &records[index];
                     let index = proc_macro2::Literal::usize_unsuffixed(index);
-                    quote!({ [#(#path)*] { #marks } { __testrig_run(#index) } })
+                    quote!({ [#(#path)*] { #marks } { __testrig_run(#index, #record) } })
                 })
                 .collect()
         },
     );
     let Attrs { cfg, rest, .. } = attrs;
     func.attrs = rest;
+    // `#[by_ref]` lends a case value: `&vec![..]` is testrig's borrow, not the user's.
+    let lend_allow = plan
+        .params
+        .iter()
+        .any(|p| p.by_ref)
+        .then(|| quote!(#[allow(clippy::useless_vec)]));
     quote! {
         #(#cfg)*
         #[cfg_attr(not(test), allow(dead_code))]
+        #[allow(clippy::needless_pass_by_value)]
         #func
+
+        #(#cfg)*
+        #[cfg(test)]
+        #[doc(hidden)]
+        #[allow(non_snake_case)]
+        #lend_allow
+        fn #body_fn(__r: &#p::Resolver, __case: usize) #ret {
+            #body
+        }
 
         #(#cfg)*
         #[cfg(test)]
@@ -331,8 +360,6 @@ pub(super) fn many(
             #[allow(unused_imports)]
             use super::*;
             #meta
-            const __TESTRIG_CASES: &str = #table;
-            #body
             #run_fn
             #tests
         }
@@ -367,18 +394,38 @@ fn const_like(tokens: &TokenStream) -> bool {
     true
 }
 
-/// A parameter type that can be spelled in a `const` item.
-fn const_type(ty: &syn::Type) -> bool {
-    ty.to_token_stream().into_iter().all(|t| {
-        fn ok(t: proc_macro2::TokenTree) -> bool {
-            match t {
-                proc_macro2::TokenTree::Ident(i) => i != "impl" && i != "_",
-                proc_macro2::TokenTree::Group(g) => g.stream().into_iter().all(ok),
-                _ => true,
-            }
+/// A parameter type that is surely `Copy` and can be spelled in a `const` item: primitive
+/// scalars, shared references, and tuples and arrays of those. Cases of such types read their
+/// values from one table; reading one costs the same however many cases there are.
+fn copy_type(ty: &syn::Type) -> bool {
+    const SCALARS: &[&str] = &[
+        "bool", "char", "f32", "f64", "i8", "i16", "i32", "i64", "i128", "isize", "u8", "u16",
+        "u32", "u64", "u128", "usize",
+    ];
+    match ty {
+        syn::Type::Path(p) => {
+            p.qself.is_none()
+                && p.path
+                    .get_ident()
+                    .is_some_and(|i| SCALARS.contains(&i.to_string().as_str()))
         }
-        ok(t)
-    })
+        syn::Type::Reference(r) => r.mutability.is_none() && !contains_impl(&r.elem),
+        syn::Type::Tuple(t) => t.elems.iter().all(copy_type),
+        syn::Type::Array(a) => copy_type(&a.elem),
+        syn::Type::Paren(p) => copy_type(&p.elem),
+        _ => false,
+    }
+}
+
+fn contains_impl(ty: &syn::Type) -> bool {
+    fn any(t: proc_macro2::TokenTree) -> bool {
+        match t {
+            proc_macro2::TokenTree::Ident(i) => i == "impl" || i == "_",
+            proc_macro2::TokenTree::Group(g) => g.stream().into_iter().any(any),
+            _ => false,
+        }
+    }
+    ty.to_token_stream().into_iter().any(any)
 }
 
 fn param_label(p: &Param) -> String {

@@ -133,9 +133,16 @@ pub(crate) fn expand(func: &ItemFn, args: &FixtureArgs, params: &[Param]) -> Tok
     });
 
     let companion = super::params::fixture(func, args, params);
+    let partials = partials(func, args, params);
+    // testrig hands each dependency over by value when the signature asks for a value.
+    let allow = (!params.is_empty()).then(|| quote!(#[allow(clippy::needless_pass_by_value)]));
+
     quote! {
+        #allow
         #func
         #companion
+
+        #partials
 
         #[allow(non_camel_case_types)]
         #[doc(hidden)]
@@ -168,13 +175,115 @@ fn value_arg(func: &ItemFn, args: &FixtureArgs) -> Option<TokenStream> {
     })
 }
 
+/// rstest's `#[with(a, b)]` at a use site: `name::__testrig_partial_2(__r, a, b)` calls the
+/// fixture with its first two parameters given and the others resolved as usual.
+fn partials(func: &ItemFn, args: &FixtureArgs, params: &[Param]) -> TokenStream {
+    // A parametrized fixture's first parameter is its value, which only a test can choose.
+    if args.session || func.sig.asyncness.is_some() || args.params.values.is_some() {
+        return TokenStream::new();
+    }
+    let name = &func.sig.ident;
+    let vis = &func.vis;
+    let p = quote!(::testrig::__private);
+    let out = match &func.sig.output {
+        ReturnType::Default => quote!(()),
+        ReturnType::Type(_, ty) => quote!(#ty),
+    };
+    let types: Vec<&syn::Type> = func
+        .sig
+        .inputs
+        .iter()
+        .filter_map(|a| match a {
+            syn::FnArg::Typed(t) => Some(&*t.ty),
+            syn::FnArg::Receiver(_) => None,
+        })
+        .collect();
+    let fns = (1..=params.len()).map(|n| {
+        let f = format_ident!("__testrig_partial_{}", n);
+        let given: Vec<_> = (0..n).map(|i| format_ident!("__a{}", i)).collect();
+        let tys = &types[..n];
+        let rest = params[n..].iter().map(|d| dep(d, false));
+        quote! {
+            #[doc(hidden)]
+            #[allow(
+                clippy::too_many_arguments,
+                clippy::needless_pass_by_value,
+                clippy::missing_const_for_fn
+            )]
+            #vis fn #f(__r: &#p::Resolver, #(#given: #tys),*) -> #out {
+                let _ = __r;
+                #name(#(#given,)* #(#rest),*)
+            }
+        }
+    });
+    // rstest's ways of calling a fixture from code: `get(all args)`, `default()` and
+    // `partial_N(first N args)`, the others resolved as for a test.
+    let all: Vec<_> = (0..params.len())
+        .map(|i| format_ident!("__a{}", i))
+        .collect();
+    let partial_pub = (1..=params.len()).map(|n| {
+        let f = format_ident!("partial_{}", n);
+        let inner = format_ident!("__testrig_partial_{}", n);
+        let given = &all[..n];
+        let tys = &types[..n];
+        quote! {
+            /// Builds the fixture with its first arguments given.
+            #[allow(clippy::too_many_arguments, clippy::needless_pass_by_value)]
+            #vis fn #f(#(#given: #tys),*) -> #out {
+                #p::standalone(|__r| Self::#inner(__r, #(#given),*))
+            }
+        }
+    });
+    let deps = params.iter().map(|d| dep(d, false));
+    // These build the fixture in sync code: they exist while its fixtures are sync, as
+    // `SyncFixture` does (a `for<'__t>` bound that does not hold is no error where written).
+    let paths = params.iter().filter_map(|d| match &d.source {
+        Source::Fixture { path, .. } => Some(path),
+        _ => None,
+    });
+    quote! {
+        #[allow(non_camel_case_types)]
+        impl #name where #(for<'__t> #paths: #p::SyncFixture,)* {
+            #(#fns)*
+            #(#partial_pub)*
+            /// Calls the fixture with every argument given.
+            #[allow(clippy::too_many_arguments, clippy::needless_pass_by_value)]
+            #vis fn get(#(#all: #types),*) -> #out {
+                #name(#(#all),*)
+            }
+            /// Builds the fixture as a test would: defaults and fixtures for its arguments.
+            #[allow(clippy::should_implement_trait)]
+            #vis fn default() -> #out {
+                #p::standalone(|__r| #name(#(#deps),*))
+            }
+        }
+    }
+}
+
 /// The expression that resolves one dependency, spanned at the parameter so that a wrong
 /// fixture (unknown, async in sync code, session by value) is reported there.
 pub(crate) fn dep(param: &Param, is_async: bool) -> TokenStream {
-    let Source::Fixture { path, by_ref } = &param.source else {
-        return quote!(());
-    };
+    let value = resolve(param, is_async);
+    if param.future == crate::parse::Future::Pass {
+        // rstest's `#[future]`: the parameter is `impl Future<Output = T>`; testrig has the
+        // value already (async fixtures are awaited for the test), so it hands a ready one.
+        return quote_spanned!(param.span=> ::core::future::ready(#value));
+    }
+    value
+}
+
+fn resolve(param: &Param, is_async: bool) -> TokenStream {
     let span = param.span;
+    let (path, by_ref, with) = match &param.source {
+        Source::Fixture { path, by_ref, with } => (path, by_ref, with),
+        Source::Default(value) => return quote_spanned!(span=> #value),
+        _ => return quote!(()),
+    };
+    if !with.is_empty() {
+        let f = format_ident!("__testrig_partial_{}", with.len(), span = span);
+        let amp = by_ref.then(|| quote!(&));
+        return quote_spanned!(span=> #amp #path::#f(__r, #(#with),*));
+    }
     let p = quote_spanned!(span=> ::testrig::__private);
     // A type-only position: a path naming a plain function is "expected type, found
     // function", not rustc's guess that it is a constant.

@@ -27,12 +27,22 @@ fn chain_paths<'a>(paths: impl Iterator<Item = &'a Path>) -> Vec<TokenStream> {
 
 /// The fixture paths a test's parameters (after the `bound` ones the cases fill) and
 /// `#[fixture_use]` list name, in set-up order.
-pub(crate) fn test_paths<'a>(uses: &'a [Path], params: &'a [Param], bound: usize) -> Vec<&'a Path> {
+pub(crate) fn test_paths<'a>(
+    uses: &'a [Path],
+    params: &'a [Param],
+    bound: &[usize],
+) -> Vec<&'a Path> {
     uses.iter()
-        .chain(params.iter().skip(bound).filter_map(|p| match &p.source {
-            Source::Fixture { path, .. } => Some(path),
-            _ => None,
-        }))
+        .chain(
+            params
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| !bound.contains(i))
+                .filter_map(|(_, p)| match &p.source {
+                    Source::Fixture { path, .. } => Some(path),
+                    _ => None,
+                }),
+        )
         .collect()
 }
 
@@ -471,7 +481,7 @@ pub(crate) fn cases(
     name: &Ident,
     leaves: impl FnOnce() -> Vec<TokenStream>,
 ) -> TokenStream {
-    let paths = test_paths(plan.uses, plan.params, plan.bound);
+    let paths = test_paths(plan.uses, plan.params, &plan.bound);
     if !needed(&paths) {
         return plain;
     }

@@ -17,8 +17,8 @@ pub(crate) struct Plan<'a> {
     /// The user's function, testrig's attributes removed.
     pub(crate) func: ItemFn,
     pub(crate) params: &'a [Param],
-    /// How many leading parameters `#[case]` binds.
-    pub(crate) bound: usize,
+    /// The parameters `#[case]` binds, in the order of the case values.
+    pub(crate) bound: Vec<usize>,
     pub(crate) cases: &'a [CaseAttr],
     pub(crate) uses: &'a [Path],
     pub(crate) autouse: bool,
@@ -76,6 +76,7 @@ pub(crate) fn expand(plan: Plan<'_>) -> TokenStream {
         .enumerate()
         .filter_map(|(i, p)| match &p.source {
             Source::Values(v) => Some((i, v)),
+            Source::Files(f) => Some((i, &f.values)),
             _ => None,
         })
         .collect();
@@ -282,8 +283,13 @@ fn single(plan: &Plan<'_>, mut func: ItemFn, attrs: Attrs) -> TokenStream {
         leaf, cfg, rest, ..
     } = attrs;
     func.attrs = rest;
+    if !func.sig.inputs.is_empty() {
+        // testrig hands each fixture over by value when the signature asks for a value.
+        func.attrs
+            .push(syn::parse_quote!(#[allow(clippy::needless_pass_by_value)]));
+    }
     func.vis = syn::Visibility::Inherited;
-    let paths = super::params::test_paths(plan.uses, plan.params, plan.bound);
+    let paths = super::params::test_paths(plan.uses, plan.params, &plan.bound);
     if !super::params::needed(&paths) {
         return quote! {
             #(#cfg)*

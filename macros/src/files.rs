@@ -1,0 +1,278 @@
+//! rstest's `#[files("glob")]`: the files a glob matches, relative to the crate root
+//! (`CARGO_MANIFEST_DIR`), found when the test is compiled.
+//!
+//! Glob syntax: `*` (any characters but `/`), `?` (one), `[abc]` / `[a-z]` / `[!a]`,
+//! `{a,b}` alternatives, `**` (any number of directories).
+
+use std::path::{Path, PathBuf};
+
+use syn::LitStr;
+
+use crate::ctxt::Ctxt;
+use crate::naming;
+use crate::parse::{FileMode, Files};
+
+/// The matched files as values of the parameter (in path order) and their test names.
+pub(crate) fn resolve(files: &Files, cx: &mut Ctxt) -> (Vec<syn::Expr>, Vec<String>) {
+    let Ok(root) = std::env::var("CARGO_MANIFEST_DIR") else {
+        if let Some(g) = files.globs.first() {
+            cx.error(
+                g.span(),
+                "`#[files]` needs cargo: `CARGO_MANIFEST_DIR` is not set",
+            );
+        }
+        return (Vec::new(), Vec::new());
+    };
+    let root = PathBuf::from(root);
+    let mut found: Vec<(String, PathBuf)> = Vec::new();
+    for glob in &files.globs {
+        let pattern = glob.value();
+        let before = found.len();
+        for alternative in expand_braces(&pattern) {
+            let base = fixed_prefix(&alternative);
+            let mut all = Vec::new();
+            walk(
+                &root.join(&base),
+                &root.join("target"),
+                files.dot_files,
+                &mut all,
+            );
+            for path in all {
+                let Ok(rel) = path.strip_prefix(&root) else {
+                    continue;
+                };
+                let rel = rel.to_string_lossy().replace('\\', "/");
+                let below = rel
+                    .strip_prefix(&base)
+                    .unwrap_or(&rel)
+                    .trim_start_matches('/');
+                let hidden = below.split('/').any(|c| c.starts_with('.'));
+                if !matches(alternative.as_bytes(), rel.as_bytes())
+                    || (hidden && !files.dot_files)
+                    || files.exclude.iter().any(|e| rel.contains(&e.value()))
+                {
+                    continue;
+                }
+                if !found.iter().any(|(_, p)| *p == path) {
+                    found.push((below.to_owned(), path));
+                }
+            }
+        }
+        if found.len() == before {
+            cx.error(
+                glob.span(),
+                format!(
+                    "no file matches `{pattern}`; globs are relative to the crate root, the \
+                     directory of Cargo.toml"
+                ),
+            );
+        }
+    }
+    found.sort_by(|a, b| a.1.cmp(&b.1));
+    let texts: Vec<String> = found.iter().map(|(below, _)| below.clone()).collect();
+    let names = file_names(&texts);
+    let span = files
+        .globs
+        .first()
+        .map_or_else(proc_macro2::Span::call_site, LitStr::span);
+    let values = found
+        .iter()
+        .map(|(_, path)| {
+            let lit = LitStr::new(&path.to_string_lossy(), span);
+            match files.mode {
+                FileMode::Path => {
+                    syn::parse_quote_spanned!(span=> ::std::path::PathBuf::from(#lit))
+                }
+                FileMode::Str => syn::parse_quote_spanned!(span=> ::core::include_str!(#lit)),
+                FileMode::Bytes => syn::parse_quote_spanned!(span=> ::core::include_bytes!(#lit)),
+            }
+        })
+        .collect();
+    (values, names)
+}
+
+/// Test names from the paths below the glob's fixed directory: `cases/one.txt` ->
+/// `cases_one_txt`; names that come out alike get their position.
+fn file_names(paths: &[String]) -> Vec<String> {
+    let raw: Vec<String> = paths.iter().map(|p| naming::sanitize(p)).collect();
+    let w = paths.len().to_string().len();
+    raw.iter()
+        .enumerate()
+        .map(|(i, n)| {
+            let clash = n.is_empty() || raw.iter().filter(|o| *o == n).count() > 1;
+            match (n.is_empty(), clash) {
+                (true, _) => format!("file_{:0w$}", i + 1),
+                (false, true) => format!("{n}_{:0w$}", i + 1),
+                (false, false) => n.clone(),
+            }
+        })
+        .collect()
+}
+
+/// The directories before the first wildcard: where the walk starts.
+fn fixed_prefix(pattern: &str) -> String {
+    let mut dirs = Vec::new();
+    let parts: Vec<&str> = pattern.split('/').collect();
+    for part in &parts[..parts.len().saturating_sub(1)] {
+        if part.contains(['*', '?', '[', '{']) {
+            break;
+        }
+        dirs.push(*part);
+    }
+    dirs.join("/")
+}
+
+/// Every file below `dir`, except in cargo's `target` directory and, without
+/// `#[include_dot_files]`, in hidden directories (`.git`).
+fn walk(dir: &Path, target: &Path, dot_files: bool, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            let hidden = entry.file_name().to_string_lossy().starts_with('.');
+            if path != target && (dot_files || !hidden) {
+                walk(&path, target, dot_files, out);
+            }
+        } else {
+            out.push(path);
+        }
+    }
+}
+
+/// `a/{b,c}/*.txt` -> `a/b/*.txt`, `a/c/*.txt` (nested braces too).
+fn expand_braces(pattern: &str) -> Vec<String> {
+    let Some(open) = pattern.find('{') else {
+        return vec![pattern.to_owned()];
+    };
+    let mut depth = 0;
+    let mut close = None;
+    let mut commas = Vec::new();
+    for (i, c) in pattern[open..].char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' => {
+                depth -= 1;
+                if depth == 0 {
+                    close = Some(open + i);
+                    break;
+                }
+            }
+            ',' if depth == 1 => commas.push(open + i),
+            _ => {}
+        }
+    }
+    let Some(close) = close else {
+        return vec![pattern.to_owned()];
+    };
+    let mut bounds = vec![open];
+    bounds.extend(commas);
+    bounds.push(close);
+    let (head, tail) = (&pattern[..open], &pattern[close + 1..]);
+    bounds
+        .windows(2)
+        .flat_map(|w| expand_braces(&format!("{head}{}{tail}", &pattern[w[0] + 1..w[1]])))
+        .collect()
+}
+
+/// Whether `path` (relative, `/`-separated) matches `pattern` (braces already expanded).
+fn matches(pattern: &[u8], path: &[u8]) -> bool {
+    if let Some(rest) = pattern.strip_prefix(b"**/") {
+        return matches(rest, path)
+            || path
+                .iter()
+                .position(|&c| c == b'/')
+                .is_some_and(|slash| matches(pattern, &path[slash + 1..]));
+    }
+    if pattern == b"**" {
+        return true;
+    }
+    match pattern.first() {
+        None => path.is_empty(),
+        Some(b'*') => {
+            matches(&pattern[1..], path)
+                || (path.first().is_some_and(|&c| c != b'/') && matches(pattern, &path[1..]))
+        }
+        Some(b'?') => {
+            path.first().is_some_and(|&c| c != b'/') && matches(&pattern[1..], &path[1..])
+        }
+        Some(b'[') => {
+            let Some(end) = pattern
+                .iter()
+                .skip(2)
+                .position(|&c| c == b']')
+                .map(|e| e + 2)
+            else {
+                return path.first() == Some(&b'[') && matches(&pattern[1..], &path[1..]);
+            };
+            let Some(&c) = path.first() else {
+                return false;
+            };
+            let (negate, class) = match pattern[1] {
+                b'!' | b'^' => (true, &pattern[2..end]),
+                _ => (false, &pattern[1..end]),
+            };
+            let mut hit = false;
+            let mut i = 0;
+            while i < class.len() {
+                if i + 2 < class.len() && class[i + 1] == b'-' {
+                    hit |= (class[i]..=class[i + 2]).contains(&c);
+                    i += 3;
+                } else {
+                    hit |= class[i] == c;
+                    i += 1;
+                }
+            }
+            c != b'/' && hit != negate && matches(&pattern[end + 1..], &path[1..])
+        }
+        Some(&p) => path.first() == Some(&p) && matches(&pattern[1..], &path[1..]),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn m(p: &str, s: &str) -> bool {
+        expand_braces(p)
+            .iter()
+            .any(|p| matches(p.as_bytes(), s.as_bytes()))
+    }
+
+    #[test]
+    fn stars_stay_within_a_directory() {
+        assert!(m("data/*.txt", "data/a.txt"));
+        assert!(!m("data/*.txt", "data/sub/a.txt"));
+        assert!(!m("data/*.txt", "data/a.json"));
+    }
+
+    #[test]
+    fn double_stars_cross_directories() {
+        assert!(m("data/**/*.txt", "data/a.txt"));
+        assert!(m("data/**/*.txt", "data/x/y/a.txt"));
+        assert!(m("**/*.rs", "src/lib.rs"));
+    }
+
+    #[test]
+    fn classes_marks_and_braces() {
+        assert!(m("d/[ab]?.{txt,md}", "d/a1.md"));
+        assert!(!m("d/[!ab]?.txt", "d/a1.txt"));
+        assert!(m("d/[a-c]*", "d/cat"));
+    }
+
+    #[test]
+    fn the_walk_starts_at_the_fixed_directories() {
+        assert_eq!(fixed_prefix("tests/data/**/*.txt"), "tests/data");
+        assert_eq!(fixed_prefix("*.txt"), "");
+        assert_eq!(expand_braces("a{b,c{d,e}}f"), ["abf", "acdf", "acef"]);
+    }
+
+    #[test]
+    fn file_names_are_readable_and_distinct() {
+        let paths = ["one.txt".to_owned(), "sub/two words.txt".to_owned()];
+        assert_eq!(file_names(&paths), ["one_txt", "sub_two_words_txt"]);
+        let clash = ["a.b".to_owned(), "a-b".to_owned()];
+        assert_eq!(file_names(&clash), ["a_b_1", "a_b_2"]);
+    }
+}

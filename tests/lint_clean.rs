@@ -1,0 +1,60 @@
+//! testrig's expansions raise no clippy lint, pedantic and nursery included, about how values
+//! are handed in, checked on a real user crate (`tests/lint-crate`); lints about the user's
+//! own code still fire.
+
+use std::path::Path;
+use std::process::Command;
+
+fn clippy(features: &[&str]) -> (bool, String) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = Command::new(env!("CARGO"))
+        .args(["clippy", "--tests", "--quiet", "--manifest-path"])
+        .arg(root.join("tests/lint-crate/Cargo.toml"))
+        .args(features)
+        .args([
+            "--",
+            "-D",
+            "warnings",
+            "-D",
+            "clippy::pedantic",
+            "-D",
+            "clippy::nursery",
+        ])
+        // A target dir of its own: the nested cargo never waits for the one running this test.
+        .env(
+            "CARGO_TARGET_DIR",
+            Path::new(env!("CARGO_TARGET_TMPDIR")).join("lint-demo"),
+        )
+        .env_remove("RUSTFLAGS")
+        .output()
+        .expect("cargo runs");
+    let text = String::from_utf8_lossy(&out.stderr).into_owned();
+    (out.status.success(), text)
+}
+
+#[test]
+fn cases_and_fixtures_raise_no_pedantic_or_nursery_lint() {
+    let (ok, text) = clippy(&[]);
+    assert!(ok, "clippy found lints in testrig's expansion:\n{text}");
+}
+
+#[test]
+fn a_lint_in_the_users_own_body_still_fires() {
+    let (ok, text) = clippy(&["--features", "body-lint"]);
+    assert!(!ok, "{text}");
+    assert!(text.contains("cast_possible_truncation"), "{text}");
+    assert!(text.contains("x as u8"), "{text}");
+}
+
+#[test]
+fn a_case_whose_types_cannot_be_inferred_is_an_error_at_that_case() {
+    let (ok, text) = clippy(&["--features", "bad-generic"]);
+    assert!(!ok, "{text}");
+    assert!(text.contains("type annotations needed"), "{text}");
+    let source = include_str!("lint-crate/tests/cases.rs");
+    let line = 1 + source
+        .lines()
+        .position(|l| l == "#[case(Default::default())]")
+        .expect("the bad case is in the file");
+    assert!(text.contains(&format!("tests/cases.rs:{line}:")), "{text}");
+}
