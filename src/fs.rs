@@ -245,6 +245,10 @@ pub mod without_tempfile {
     /// Enable testrig's feature `tempfile` for the `tmp_dir` fixture.
     #[allow(non_camel_case_types, missing_debug_implementations)]
     pub struct tmp_dir<U = (), T: NeedsFeatureTempfile = Missing<U>>(PhantomData<(U, T)>);
+    // The companion every fixture has, so that a test taking `tmp_dir` reaches the
+    // feature's message rather than a missing macro.
+    #[doc(hidden)]
+    pub use crate::__testrig_plain_fixture as tmp_dir;
 
     // Implemented only where the bound holds (never), so that using the stand-in as a
     // fixture reports the same one message instead of "not a fixture" ones.
