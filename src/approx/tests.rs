@@ -1,35 +1,11 @@
-use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap, VecDeque};
-use std::panic::{AssertUnwindSafe, Location, catch_unwind};
-use std::sync::Once;
+use std::panic::Location;
 
 use super::*;
 
-thread_local! {
-    static SITE: RefCell<Option<(String, u32)>> = const { RefCell::new(None) };
-}
-
-/// The message and `file:line` of the panic `f` must raise.
-fn failure(f: impl FnOnce()) -> (String, String) {
-    static HOOK: Once = Once::new();
-    HOOK.call_once(|| {
-        let previous = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            if let Some(l) = info.location() {
-                SITE.with(|s| *s.borrow_mut() = Some((l.file().to_owned(), l.line())));
-            }
-            previous(info);
-        }));
-    });
-    let payload = catch_unwind(AssertUnwindSafe(f)).expect_err("expected a panic");
-    let message = payload
-        .downcast_ref::<String>()
-        .cloned()
-        .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_owned()))
-        .unwrap_or_default();
-    let (file, line) = SITE.with(|s| s.borrow_mut().take()).unwrap();
-    (message, format!("{file}:{line}"))
-}
+#[path = "../../tests/support/panic_site.rs"]
+mod panic_site;
+use panic_site::panic_of as failure;
 
 fn differs<A: Approx + ?Sized, E: Approx + ?Sized>(a: &A, e: &E) -> String {
     compare(a, e, &Tolerance::DEFAULT)
