@@ -419,7 +419,7 @@ impl TaskScope {
     #[cfg(feature = "tokio")]
     pub async fn join_report(mut self) -> ScopeReport {
         self.ended = true;
-        let deadline = deadline_after(self.join_limit);
+        let deadline = crate::timeout::deadline_after(self.join_limit);
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
             if self.shared.running(None) == 0 || left.is_zero() {
@@ -477,7 +477,7 @@ impl TaskScope {
     fn end(&mut self, kind: Option<ChildKind>) -> ScopeReport {
         self.ended = true;
         self.shared
-            .wait_blocking(kind, deadline_after(self.join_limit));
+            .wait_blocking(kind, crate::timeout::deadline_after(self.join_limit));
         #[cfg(feature = "tokio")]
         {
             let message = match kind {
@@ -671,12 +671,4 @@ impl fmt::Display for ScopeReport {
         }
         Ok(())
     }
-}
-
-/// `limit` from now; a limit past the end of `Instant` (`Duration::MAX`) never comes.
-fn deadline_after(limit: Duration) -> Instant {
-    let now = Instant::now();
-    now.checked_add(limit)
-        .or_else(|| now.checked_add(Duration::from_secs(100 * 365 * 86_400)))
-        .unwrap_or(now)
 }

@@ -431,3 +431,11 @@ impl Drop for Timer {
         cv.notify_all();
     }
 }
+
+/// `limit` from now; a limit past the end of `Instant` (`Duration::MAX`) never comes.
+pub(crate) fn deadline_after(limit: Duration) -> Instant {
+    let now = Instant::now();
+    now.checked_add(limit)
+        .or_else(|| now.checked_add(Duration::from_secs(100 * 365 * 86_400)))
+        .unwrap_or(now)
+}

@@ -89,7 +89,7 @@ impl Recorder {
         uri: &str,
         timeout: Duration,
     ) -> Result<(), String> {
-        let deadline = Instant::now() + timeout;
+        let deadline = crate::timeout::deadline_after(timeout);
         let mut state = self.lock();
         loop {
             let now = Instant::now();

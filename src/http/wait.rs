@@ -35,7 +35,7 @@ impl WaitFor {
             uri,
             expectation,
             timeout,
-            deadline: Instant::now() + timeout,
+            deadline: crate::timeout::deadline_after(timeout),
             caller,
             timer: None,
         }

@@ -145,3 +145,24 @@ fn wait_for_never_waits_the_whole_timeout_and_fails_on_a_match() {
     );
     sender.join().unwrap();
 }
+
+/// A limit too long to count (`Duration::MAX`) means "no deadline", on both servers: no
+/// overflow inside std when the deadline is computed.
+#[tokio::test]
+async fn a_wait_without_a_deadline_does_not_overflow() {
+    let mock_server = MockServer::start().await;
+    mock_server.mount(ok()).await;
+    let url = mock_server.url("/logs");
+    std::thread::spawn(move || send("POST", &url, None))
+        .join()
+        .unwrap();
+    mock_server.wait_for(post("/logs"), Duration::MAX).await;
+}
+
+#[test]
+fn a_blocking_wait_without_a_deadline_does_not_overflow() {
+    let server = BlockingMockServer::start();
+    server.mount(ok());
+    send("POST", &server.url("/logs"), None);
+    server.wait_for(post("/logs"), Duration::MAX);
+}
