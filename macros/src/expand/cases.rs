@@ -51,7 +51,7 @@ pub(super) fn many(
             naming::value_names(&plan.params[*i].name, &texts)
         })
         .collect();
-    let combos = combinations(&value_names);
+    let combos = super::combinations(value_names.iter().map(Vec::len));
     let mut leaves = Vec::new();
     let case_idx: Vec<Option<usize>> = if plan.cases.is_empty() {
         vec![None]
@@ -447,24 +447,6 @@ fn marks(case: &CaseAttr) -> TokenStream {
         Some(Some(text)) => out.extend(quote!(#[should_panic(expected = #text)])),
         Some(None) => out.extend(quote!(#[should_panic])),
         None => {}
-    }
-    out
-}
-
-/// Every combination of one value per matrix parameter, first parameter slowest.
-fn combinations(names: &[Vec<String>]) -> Vec<Vec<usize>> {
-    let mut out = vec![Vec::new()];
-    for values in names {
-        out = out
-            .into_iter()
-            .flat_map(|prefix| {
-                (0..values.len()).map(move |v| {
-                    let mut next = prefix.clone();
-                    next.push(v);
-                    next
-                })
-            })
-            .collect();
     }
     out
 }

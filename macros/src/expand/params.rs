@@ -318,28 +318,10 @@ impl Tree {
     }
 }
 
-/// Every combination of one value per entry, the first entry slowest.
-fn combinations(entries: &[Entry]) -> Vec<Vec<usize>> {
-    let mut out = vec![Vec::new()];
-    for e in entries {
-        out = out
-            .into_iter()
-            .flat_map(|prefix| {
-                (0..e.ids.len()).map(move |v| {
-                    let mut next = prefix.clone();
-                    next.push(v);
-                    next
-                })
-            })
-            .collect();
-    }
-    out
-}
-
 impl Test {
     fn expand(&self, entries: &[Entry], leaves: &[Leaf]) -> TokenStream {
         let p = quote!(::testrig::__private);
-        let combos = combinations(entries);
+        let combos = super::combinations(entries.iter().map(|e| e.ids.len()));
         let params_of = |combo: &[usize]| {
             let id = combo
                 .iter()
