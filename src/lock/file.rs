@@ -186,7 +186,7 @@ fn lock_file(key: &str, mode: Mode, site: &'static Location<'static>) -> File {
                 path.display()
             ),
         }
-        if limit != Duration::ZERO && start.elapsed() >= limit {
+        if start.elapsed() >= limit {
             let mut holder = String::new();
             let _ = file.read_to_string(&mut holder);
             let holder = holder.trim();
