@@ -3,8 +3,8 @@
 //! each error message means.
 //!
 //! These modules hold documentation only; nothing in them is code to import. Every Rust block
-//! in them is a doctest, and every block that declares tests runs them, as a `test_harness`
-//! doctest or as a copy in `tests/guide.rs`, so the guide cannot drift from the crate.
+//! in them is a doctest, and every block that declares tests is a `test_harness` doctest that
+//! runs them (`tests/guide.rs` checks this), so the guide cannot drift from the crate.
 //!
 //! # Chapters
 //!
@@ -27,8 +27,8 @@
 //! - [from wiremock](migrate_wiremock)
 //! - [from tracing-test and test-log](migrate_tracing_test)
 
-// The guide shows tests as users write them, `#[test]` included; a doctest drops them, so
-// tests/guide.rs runs each such block as a real test.
+// The guide shows tests as users write them, `#[test]` included; its blocks are
+// `test_harness` doctests, so those tests run.
 #![allow(clippy::test_attr_in_doctest)]
 
 #[doc = include_str!("guide/getting_started.md")]

@@ -1,161 +1,9 @@
-//! The guide's blocks that declare tests, run as tests.
+//! Checks of the guide itself.
 //!
 //! A doctest is compiled without `--test`, which removes every `#[test]` function, so a guide
-//! block that declares tests only proves that its fixtures compile, unless it is fenced
-//! `rust,test_harness` (rustdoc then compiles it as a test crate and runs its tests). Each
-//! other such block is also here, between a `// guide: <chapter>.md` line and a `// end` line, where its tests run;
-//! `every_test_block_of_the_guide_runs_here` fails when a block and its copy drift apart, or
-//! when a block has no copy.
-
-mod getting_started_fixture {
-    // guide: getting_started.md
-    use testrig::prelude::*;
-
-    #[derive(Debug, PartialEq)]
-    struct Config {
-        retries: u32,
-    }
-
-    #[fixture]
-    fn config() -> Config {
-        Config { retries: 3 }
-    }
-
-    /// Fixtures can take fixtures, by the same rule.
-    #[fixture]
-    fn retry_budget(config: Config) -> u32 {
-        config.retries * 2
-    }
-
-    #[testrig::test]
-    fn the_budget_doubles_the_retries(config: Config, retry_budget: u32) {
-        assert_eq!(config, Config { retries: 3 });
-        assert_eq!(retry_budget, 6);
-    }
-    // end
-}
-
-mod getting_started_cases {
-    // guide: getting_started.md
-    use testrig::prelude::*;
-
-    fn parse_port(text: &str) -> Option<u16> {
-        text.parse().ok()
-    }
-
-    #[testrig::test]
-    #[case("80", Some(80), id = "http")]
-    #[case("65536", None, id = "one too many")]
-    #[case("", None)]
-    fn parses_ports(text: &str, expected: Option<u16>, test_context: TestContext) {
-        let id = test_context.case_id();
-        assert_eq!(parse_port(text), expected, "case {id:?}");
-    }
-    // end
-}
-
-mod getting_started_fixture_use {
-    // guide: getting_started.md
-    use testrig::prelude::*;
-
-    #[fixture]
-    fn offline() -> EnvGuard {
-        env::set("GUIDE_OFFLINE", "1")
-    }
-
-    #[test]
-    #[fixture_use(offline)]
-    fn runs_offline() {
-        assert_eq!(std::env::var("GUIDE_OFFLINE").unwrap(), "1");
-    }
-    // end
-}
-
-mod stories_polarify {
-    // guide: stories.md
-    use std::f64::consts::FRAC_PI_2;
-    use testrig::prelude::*;
-
-    fn polarify(x: f64, y: f64) -> (f64, f64) {
-        (x.hypot(y), y.atan2(x))
-    }
-
-    #[testrig::test]
-    #[case(1.0, 0.0, (1.0, 0.0), id = "on the x axis")]
-    #[case(f64::NAN, 0.0, (f64::NAN, 0.0), id = "nan input", xfail = "NaN is not handled yet")]
-    #[case(0.0, 2.0, (2.0, FRAC_PI_2), ignore = "run with --ignored")]
-    fn polar(x: f64, y: f64, expected: (f64, f64), test_context: TestContext) {
-        let got = polarify(x, y);
-        assert_eq!(got, expected, "case {:?}", test_context.case_id());
-    }
-    // end
-}
-
-mod stories_session_fixture {
-    // guide: stories.md
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    use testrig::prelude::*;
-
-    static BUILT: AtomicUsize = AtomicUsize::new(0);
-
-    struct Index(Vec<&'static str>);
-
-    #[fixture(scope = "session")]
-    fn index() -> Index {
-        BUILT.fetch_add(1, Ordering::SeqCst);
-        Index(vec!["quick", "fox"])
-    }
-
-    #[testrig::test]
-    fn finds_the_fox(index: &Index) {
-        assert!(index.0.contains(&"fox"));
-        assert_eq!(BUILT.load(Ordering::SeqCst), 1);
-    }
-
-    #[testrig::test]
-    fn the_index_is_built_once(index: &Index) {
-        assert_eq!(index.0.len(), 2);
-        assert_eq!(BUILT.load(Ordering::SeqCst), 1);
-    }
-    // end
-}
-
-mod nextest_isolated {
-    // guide: nextest.md
-    /// Re-run in a child process of this test binary under `cargo test`; in place under nextest.
-    #[testrig::test(isolated)]
-    fn reads_the_time_zone_from_c() {
-        // SAFETY: an isolated test is alone in its process, so no other thread reads the
-        // environment while it changes.
-        unsafe { std::env::set_var("TZ", "Pacific/Auckland") };
-        assert_eq!(std::env::var("TZ").unwrap(), "Pacific/Auckland");
-    }
-    // end
-}
-
-mod nextest_serial {
-    // guide: nextest.md
-    use testrig::prelude::*;
-
-    /// A file outside the test's own temporary directory, written by two tests.
-    fn shared_report() -> std::path::PathBuf {
-        std::env::temp_dir().join("testrig-guide-shared-report.txt")
-    }
-
-    #[testrig::test(serial = "guide-shared-report")]
-    fn writes_the_report() {
-        std::fs::write(shared_report(), "one").unwrap();
-        assert_eq!(std::fs::read_to_string(shared_report()).unwrap(), "one");
-    }
-
-    #[testrig::test(serial = "guide-shared-report")]
-    fn rewrites_the_report() {
-        let _also_as_a_guard = lock::serial("guide-other-resource");
-        std::fs::write(shared_report(), "two").unwrap();
-        assert_eq!(std::fs::read_to_string(shared_report()).unwrap(), "two");
-    }
-    // end
-}
+//! block that declares tests would only prove that its fixtures compile. Such blocks are
+//! fenced `rust,test_harness`: rustdoc then compiles them as a test crate and runs their tests.
+//! `every_test_block_of_the_guide_runs_its_tests` fails when one is not.
 
 /// The guide's chapters, by file name.
 const CHAPTERS: &[(&str, &str)] = &[
@@ -235,26 +83,6 @@ fn rust_blocks(chapter: &str) -> Vec<(String, String)> {
     blocks
 }
 
-/// The `// guide:` regions of this file, dedented: (chapter, text).
-fn regions() -> Vec<(String, String)> {
-    let this = include_str!("guide.rs");
-    let mut out = Vec::new();
-    let mut lines = this.lines();
-    while let Some(line) = lines.next() {
-        let Some(chapter) = line.trim().strip_prefix("// guide: ") else {
-            continue;
-        };
-        let indent = line.len() - line.trim_start().len();
-        let body: Vec<&str> = lines
-            .by_ref()
-            .take_while(|l| l.trim() != "// end")
-            .map(|l| l.get(indent..).unwrap_or(""))
-            .collect();
-        out.push((chapter.to_owned(), body.join("\n").trim().to_owned()));
-    }
-    out
-}
-
 fn declares_tests(block: &str) -> bool {
     ["#[test]", "#[testrig::test", "#[tokio::test"]
         .iter()
@@ -262,45 +90,27 @@ fn declares_tests(block: &str) -> bool {
 }
 
 #[test]
-fn every_test_block_of_the_guide_runs_here() {
-    let regions = regions();
+fn every_test_block_of_the_guide_runs_its_tests() {
     let mut problems = Vec::new();
-    let mut used = vec![false; regions.len()];
     for (name, text) in CHAPTERS {
         for (info, block) in rust_blocks(text) {
-            // `test_harness` blocks are compiled as a test crate, so their tests run in place.
-            if info.contains("compile_fail")
-                || info.contains("ignore")
-                || info.contains("test_harness")
-                || !declares_tests(&block)
-            {
+            if info.contains("compile_fail") || info.contains("ignore") || !declares_tests(&block) {
                 continue;
             }
-            match regions
-                .iter()
-                .position(|(chapter, region)| chapter == name && *region == block)
-            {
-                Some(i) => used[i] = true,
-                None => problems.push(format!(
-                    "a block of {name} has no copy in tests/guide.rs:\n{block}\n"
-                )),
+            if !info.contains("test_harness") {
+                problems.push(format!(
+                    "a block of {name} declares tests but is not fenced `rust,test_harness`, so \
+                     its tests never run:\n{block}\n"
+                ));
             }
-        }
-    }
-    for ((chapter, region), used) in regions.iter().zip(used) {
-        if !used {
-            problems.push(format!(
-                "a region of tests/guide.rs is in no block of {chapter}:\n{region}\n"
-            ));
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
 #[test]
-fn the_regions_are_found() {
+fn the_test_blocks_are_found() {
     // Guards the checker itself: a parser that finds nothing would pass vacuously.
-    assert!(regions().len() >= 3);
     let blocks = rust_blocks(CHAPTERS[0].1);
     assert!(blocks.iter().filter(|(_, b)| declares_tests(b)).count() >= 3);
 }
