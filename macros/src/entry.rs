@@ -67,6 +67,7 @@ pub(crate) fn fixture(args: TokenStream, item: TokenStream) -> TokenStream {
         func.attrs.remove(pos);
         args.session = true;
     }
+    args.returns = return_types(&mut func, &mut cx);
     let params = parse::params(&mut func, &mut cx);
     valid::fixture(&func, &args, &params, &mut cx);
     if cx.has_errors() {
@@ -75,6 +76,38 @@ pub(crate) fn fixture(args: TokenStream, item: TokenStream) -> TokenStream {
         return quote!(#item #errors);
     }
     expand::fixture::expand(&func, &args, &params)
+}
+
+/// rstest's `#[default(Type)]` and `#[partial_N(Type)]` on a fixture, taken off the function.
+fn return_types(func: &mut ItemFn, cx: &mut Ctxt) -> Vec<(String, syn::Type)> {
+    let mut out: Vec<(String, syn::Type)> = Vec::new();
+    let mut kept = Vec::new();
+    for attr in std::mem::take(&mut func.attrs) {
+        let Some(key) = attr.path().get_ident().map(ToString::to_string) else {
+            kept.push(attr);
+            continue;
+        };
+        let partial = key
+            .strip_prefix("partial_")
+            .is_some_and(|n| n.parse::<usize>().is_ok_and(|n| n > 0));
+        if key != crate::symbol::DEFAULT && !partial {
+            kept.push(attr);
+            continue;
+        }
+        if out.iter().any(|(k, _)| *k == key) {
+            cx.error_at(
+                attr.path(),
+                format!("`#[{key}(..)]` is given twice; keep one"),
+            );
+            continue;
+        }
+        match attr.parse_args::<syn::Type>() {
+            Ok(ty) => out.push((key, ty)),
+            Err(e) => cx.push(e),
+        }
+    }
+    func.attrs = kept;
+    out
 }
 
 pub(crate) fn test(args: TokenStream, item: TokenStream) -> TokenStream {

@@ -21,6 +21,9 @@ pub(crate) struct FixtureArgs {
     pub(crate) autouse: Option<Span>,
     /// `params = [..]`, `ids = [..]`.
     pub(crate) params: crate::params::ParamArgs,
+    /// rstest's `#[default(Type)]` / `#[partial_N(Type)]` on the fixture: the return type of
+    /// `default()` / `partial_N(..)`, by name (`"default"`, `"partial_2"`).
+    pub(crate) returns: Vec<(String, Type)>,
 }
 
 pub(crate) fn fixture_args(args: TokenStream, cx: &mut Ctxt) -> FixtureArgs {
@@ -281,6 +284,8 @@ pub(crate) struct Param {
     pub(crate) future: Future,
     /// rstest's `#[by_ref]`: the case or matrix value is lent (`&value`).
     pub(crate) by_ref: bool,
+    /// Written `x: impl Trait`: the one form that can take a fixture returning `impl Trait`.
+    pub(crate) opaque: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -404,6 +409,7 @@ pub(crate) fn params(func: &mut ItemFn, cx: &mut Ctxt) -> Vec<Param> {
             _ => String::new(),
         };
         let span = typed.pat.span();
+        let opaque = matches!(*typed.ty, Type::ImplTrait(_));
         if future == Future::Pass {
             let inner = &typed.ty;
             *typed.ty = syn::parse_quote_spanned!(inner.span()=>
@@ -461,6 +467,7 @@ pub(crate) fn params(func: &mut ItemFn, cx: &mut Ctxt) -> Vec<Param> {
             source,
             future,
             by_ref: lend,
+            opaque,
         });
     }
     out

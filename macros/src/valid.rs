@@ -14,6 +14,32 @@ use crate::parse::{CaseAttr, FixtureArgs, Param, Source, TestArgs, path_text};
 
 pub(crate) fn fixture(func: &ItemFn, args: &FixtureArgs, params: &[Param], cx: &mut Ctxt) {
     generics(func, cx);
+    opaque(func, args, cx);
+    for (key, ty) in &args.returns {
+        let n = key
+            .strip_prefix("partial_")
+            .and_then(|n| n.parse::<usize>().ok());
+        if n.is_some_and(|n| n > params.len()) {
+            cx.error_at(
+                ty,
+                format!(
+                    "`#[{key}(..)]` names a `{key}` that does not exist: the fixture takes {} \
+                     argument(s), so it has `partial_1` to `partial_{}`",
+                    params.len(),
+                    params.len()
+                ),
+            );
+        }
+        if args.session || args.params.values.is_some() {
+            cx.error_at(
+                ty,
+                format!(
+                    "`#[{key}(..)]` sets the return type of `name::{key}(..)`, which a session or \
+                     parametrized fixture does not have; remove it"
+                ),
+            );
+        }
+    }
     crate::params::check(func, args, params, cx);
     let is_async = func.sig.asyncness.is_some();
     if let (Some(span), true) = (args.autouse, is_async) {
@@ -64,6 +90,37 @@ fn takes_itself(func: &ItemFn, p: &Param, cx: &mut Ctxt) {
                 "fixture `{own}` asks for itself: a parameter is looked up as the fixture of its \
                  name; to build on another fixture of that name, name it by path: \
                  `#[from(path::to::{own})]`"
+            ),
+        );
+    }
+}
+
+/// A fixture returning `impl Trait` is built by its own code for each parameter that takes
+/// it; whatever needs its value stored (a session, a parameter list, `autouse`) cannot be.
+fn opaque(func: &ItemFn, args: &FixtureArgs, cx: &mut Ctxt) {
+    let syn::ReturnType::Type(_, ty) = &func.sig.output else {
+        return;
+    };
+    if !matches!(**ty, syn::Type::ImplTrait(_)) {
+        return;
+    }
+    let why = if args.session {
+        Some("a session (`#[once]`) fixture")
+    } else if args.params.values.is_some() {
+        Some("a parametrized fixture")
+    } else if args.autouse.is_some() {
+        Some("an `autouse` fixture")
+    } else if func.sig.asyncness.is_some() {
+        Some("an `async fn` fixture")
+    } else {
+        None
+    };
+    if let Some(what) = why {
+        cx.error_at(
+            ty,
+            format!(
+                "{what} cannot return `impl Trait`: testrig must store its value, and stable Rust \
+                 cannot name the type; return a concrete type or a `Box<dyn Trait>`"
             ),
         );
     }

@@ -23,13 +23,16 @@ pub(crate) fn expand(func: &ItemFn, args: &FixtureArgs, params: &[Param]) -> Tok
     let value = value_arg(func, args);
     let skip = usize::from(value.is_some());
 
-    let scope = if args.session {
+    let opaque = super::calls::is_opaque(func);
+    let scope = if args.session || opaque {
         quote!()
     } else {
         quote!(impl #p::FunctionScope for #name {})
     };
 
-    let build = if is_async {
+    let build = if opaque {
+        super::calls::opaque(func, args, params)
+    } else if is_async {
         let deps = value
             .iter()
             .cloned()
@@ -77,8 +80,10 @@ pub(crate) fn expand(func: &ItemFn, args: &FixtureArgs, params: &[Param]) -> Tok
                 quote!(#p::ready(<Self as #p::SyncFixture>::build(__r))),
             )
         } else {
+            // An `impl Trait` parameter is left out: a fixture returning `impl Trait` is
+            // never a `SyncFixture`, its own set-up function is.
             let paths = params.iter().skip(skip).filter_map(|d| match &d.source {
-                Source::Fixture { path, .. } => Some(path),
+                Source::Fixture { path, .. } if !d.opaque => Some(path),
                 _ => None,
             });
             let deps = value
@@ -133,7 +138,12 @@ pub(crate) fn expand(func: &ItemFn, args: &FixtureArgs, params: &[Param]) -> Tok
     });
 
     let companion = super::params::fixture(func, args, params);
-    let partials = partials(func, args, params);
+    let stored = if opaque {
+        quote!(#p::ImplTrait)
+    } else {
+        out.clone()
+    };
+    let partials = super::calls::partials(func, args, params);
     // testrig hands each dependency over by value when the signature asks for a value.
     let allow = (!params.is_empty()).then(|| quote!(#[allow(clippy::needless_pass_by_value)]));
 
@@ -149,7 +159,7 @@ pub(crate) fn expand(func: &ItemFn, args: &FixtureArgs, params: &[Param]) -> Tok
         #vis struct #name {}
 
         impl #p::Fixture for #name {
-            type Output = #out;
+            type Output = #stored;
             const NAME: &'static str = #name_str;
         }
         #scope
@@ -175,91 +185,6 @@ fn value_arg(func: &ItemFn, args: &FixtureArgs) -> Option<TokenStream> {
     })
 }
 
-/// rstest's `#[with(a, b)]` at a use site: `name::__testrig_partial_2(__r, a, b)` calls the
-/// fixture with its first two parameters given and the others resolved as usual.
-fn partials(func: &ItemFn, args: &FixtureArgs, params: &[Param]) -> TokenStream {
-    // A parametrized fixture's first parameter is its value, which only a test can choose.
-    if args.session || func.sig.asyncness.is_some() || args.params.values.is_some() {
-        return TokenStream::new();
-    }
-    let name = &func.sig.ident;
-    let vis = &func.vis;
-    let p = quote!(::testrig::__private);
-    let out = match &func.sig.output {
-        ReturnType::Default => quote!(()),
-        ReturnType::Type(_, ty) => quote!(#ty),
-    };
-    let types: Vec<&syn::Type> = func
-        .sig
-        .inputs
-        .iter()
-        .filter_map(|a| match a {
-            syn::FnArg::Typed(t) => Some(&*t.ty),
-            syn::FnArg::Receiver(_) => None,
-        })
-        .collect();
-    let fns = (1..=params.len()).map(|n| {
-        let f = format_ident!("__testrig_partial_{}", n);
-        let given: Vec<_> = (0..n).map(|i| format_ident!("__a{}", i)).collect();
-        let tys = &types[..n];
-        let rest = params[n..].iter().map(|d| dep(d, false));
-        quote! {
-            #[doc(hidden)]
-            #[allow(
-                clippy::too_many_arguments,
-                clippy::needless_pass_by_value,
-                clippy::missing_const_for_fn
-            )]
-            #vis fn #f(__r: &#p::Resolver, #(#given: #tys),*) -> #out {
-                let _ = __r;
-                #name(#(#given,)* #(#rest),*)
-            }
-        }
-    });
-    // rstest's ways of calling a fixture from code: `get(all args)`, `default()` and
-    // `partial_N(first N args)`, the others resolved as for a test.
-    let all: Vec<_> = (0..params.len())
-        .map(|i| format_ident!("__a{}", i))
-        .collect();
-    let partial_pub = (1..=params.len()).map(|n| {
-        let f = format_ident!("partial_{}", n);
-        let inner = format_ident!("__testrig_partial_{}", n);
-        let given = &all[..n];
-        let tys = &types[..n];
-        quote! {
-            /// Builds the fixture with its first arguments given.
-            #[allow(clippy::too_many_arguments, clippy::needless_pass_by_value)]
-            #vis fn #f(#(#given: #tys),*) -> #out {
-                #p::standalone(|__r| Self::#inner(__r, #(#given),*))
-            }
-        }
-    });
-    let deps = params.iter().map(|d| dep(d, false));
-    // These build the fixture in sync code: they exist while its fixtures are sync, as
-    // `SyncFixture` does (a `for<'__t>` bound that does not hold is no error where written).
-    let paths = params.iter().filter_map(|d| match &d.source {
-        Source::Fixture { path, .. } => Some(path),
-        _ => None,
-    });
-    quote! {
-        #[allow(non_camel_case_types)]
-        impl #name where #(for<'__t> #paths: #p::SyncFixture,)* {
-            #(#fns)*
-            #(#partial_pub)*
-            /// Calls the fixture with every argument given.
-            #[allow(clippy::too_many_arguments, clippy::needless_pass_by_value)]
-            #vis fn get(#(#all: #types),*) -> #out {
-                #name(#(#all),*)
-            }
-            /// Builds the fixture as a test would: defaults and fixtures for its arguments.
-            #[allow(clippy::should_implement_trait)]
-            #vis fn default() -> #out {
-                #p::standalone(|__r| #name(#(#deps),*))
-            }
-        }
-    }
-}
-
 /// The expression that resolves one dependency, spanned at the parameter so that a wrong
 /// fixture (unknown, async in sync code, session by value) is reported there.
 pub(crate) fn dep(param: &Param, is_async: bool) -> TokenStream {
@@ -279,6 +204,24 @@ fn resolve(param: &Param, is_async: bool) -> TokenStream {
         Source::Default(value) => return quote_spanned!(span=> #value),
         _ => return quote!(()),
     };
+    if param.opaque && with.is_empty() {
+        // `x: impl Trait`: the fixture's own set-up when it returns `impl Trait` (an
+        // inherent function), else the blanket trait method, which is `take`.
+        let p = quote_spanned!(span=> ::testrig::__private);
+        return if is_async {
+            quote_spanned!(span=> {
+                #[allow(unused_imports)]
+                use #p::TakeValueAsync as _;
+                <#path>::__testrig_take_async(__r).await
+            })
+        } else {
+            quote_spanned!(span=> {
+                #[allow(unused_imports)]
+                use #p::TakeValue as _;
+                <#path>::__testrig_take(__r)
+            })
+        };
+    }
     if !with.is_empty() {
         let f = format_ident!("__testrig_partial_{}", with.len(), span = span);
         let amp = by_ref.then(|| quote!(&));

@@ -1,5 +1,6 @@
 //! Code generation, one file per macro. No checks here: `valid.rs` ran before.
 
+mod calls;
 mod cases;
 pub(crate) mod fixture;
 pub(crate) mod module;
