@@ -5,6 +5,7 @@ use crate::item::FnItem as ItemFn;
 use proc_macro2::TokenStream;
 use quote::{ToTokens, quote};
 
+use crate::compact;
 use crate::ctxt::Ctxt;
 use crate::expand;
 use crate::parse::{self, is_fixture_use, is_testrig_test};
@@ -57,11 +58,13 @@ fn fallback(item: TokenStream) -> TokenStream {
 
 pub(crate) fn fixture(args: TokenStream, item: TokenStream) -> TokenStream {
     let mut cx = Ctxt::default();
-    let mut args = parse::fixture_args(args, &mut cx);
+    let mut compact = compact::read(args, compact::Kind::Fixture, &mut cx);
+    let mut args = parse::fixture_args(std::mem::take(&mut compact.options), &mut cx);
     let Some(mut func) = parse_fn(item.clone(), "#[fixture]", &mut cx) else {
         let errors = cx.into_compile_errors();
         return quote!(#item #errors);
     };
+    compact::apply(compact, &mut func, &mut cx);
     // rstest's `#[once]`: built once, shared by reference, which is a session fixture.
     if let Some(pos) = func.attrs.iter().position(|a| a.path().is_ident(ONCE)) {
         func.attrs.remove(pos);
@@ -115,7 +118,8 @@ pub(crate) fn test(args: TokenStream, item: TokenStream) -> TokenStream {
         return expand::module::expand(expand::module::Kind::Options, args, item);
     }
     let mut cx = Ctxt::default();
-    let mut args = parse::test_args(args, &mut cx);
+    let mut compact = compact::read(args, compact::Kind::Test, &mut cx);
+    let mut args = parse::test_args(std::mem::take(&mut compact.options), &mut cx);
     let (mut func, raw_cases) = match ItemFn::from_tokens_with_cases(item.clone()) {
         Ok(parsed) => parsed,
         Err(_) => {
@@ -124,10 +128,13 @@ pub(crate) fn test(args: TokenStream, item: TokenStream) -> TokenStream {
             return quote!(#item #errors);
         }
     };
-    let mut cases: Vec<_> = raw_cases
-        .into_iter()
-        .map(|c| parse::case_tokens(c.span, c.short, c.tokens, &mut cx))
-        .collect();
+    // Compact cases first: rstest reads the attribute's arguments before the function's.
+    let mut cases = compact::apply(compact, &mut func, &mut cx);
+    cases.extend(
+        raw_cases
+            .into_iter()
+            .map(|c| parse::case_tokens(c.span, c.short, c.tokens, &mut cx)),
+    );
     let mut uses = Vec::new();
     let mut kept = Vec::new();
     let mut awt = false;

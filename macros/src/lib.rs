@@ -1,6 +1,7 @@
 //! Procedural macros of [testrig](https://docs.rs/testrig). Use them through `testrig`
 //! (`use testrig::prelude::*;`); this crate is an implementation detail.
 
+mod compact;
 mod ctxt;
 mod duration;
 mod entry;
