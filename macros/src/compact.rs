@@ -78,7 +78,8 @@ pub(crate) fn read(args: TokenStream, kind: Kind, cx: &mut Ctxt) -> Compact {
             TokenTree::Punct(p) if p.as_char() == ',' => chunks.push(Vec::new()),
             TokenTree::Punct(p)
                 if p.as_char() == ':'
-                    && current.is_empty()
+                    && (current.is_empty()
+                        || matches!(current.last(), Some(TokenTree::Group(_))))
                     && matches!(iter.peek(), Some(TokenTree::Punct(q)) if q.as_char() == ':') =>
             {
                 tail.push(tt);
@@ -150,26 +151,25 @@ fn item(chunk: &[TokenTree], kind: Kind, cx: &mut Ctxt) -> Option<Item> {
         return None;
     };
     let key = first.unraw().to_string();
-    // `name = value`: an option, or (on a fixture) a parameter's default.
+    let is_option = bare.contains(&key.as_str()) || valued.contains(&key.as_str());
+    // `name = value`: an option (the option parser reports unknown ones), or on a fixture a
+    // parameter's default.
     if punct_at(chunk, 1, '=') && !punct_at(chunk, 2, '>') {
-        if valued.contains(&key.as_str()) {
-            return Some(Item::Option(tokens(chunk)));
-        }
-        if kind == Kind::Fixture && chunk.len() > 2 {
+        if kind == Kind::Fixture && !is_option && chunk.len() > 2 {
             return Some(Item::Default(first.clone(), tokens(&chunk[2..])));
         }
-        let message = format!(
-            "unknown test option `{key}`; the options are `isolated`, `timeout = \"5s\"`, \
-             `serial`, `serial = \"key\"`, `shared`, `shared = \"key\"` and `no_autouse`"
-        );
-        cx.error_at(first, message);
-        return None;
+        return Some(Item::Option(tokens(chunk)));
     }
     if key == CASE && kind == Kind::Test {
         return case(chunk, cx);
     }
+    // An option in any other shape goes to the option parser, which says how to write it;
+    // `apply` reports an option named like a parameter the compact form may have meant.
+    if is_option && !(punct_at(chunk, 1, '=') && punct_at(chunk, 2, '>')) {
+        return Some(Item::Option(tokens(chunk)));
+    }
     if chunk.len() == 1 {
-        if bare.contains(&key.as_str()) || kind == Kind::Fixture {
+        if kind == Kind::Fixture {
             return Some(Item::Option(tokens(chunk)));
         }
         return Some(Item::CaseArg(first.clone()));
@@ -193,7 +193,7 @@ fn item(chunk: &[TokenTree], kind: Kind, cx: &mut Ctxt) -> Option<Item> {
             );
             return None;
         };
-        if bare.contains(&key.as_str()) || valued.contains(&key.as_str()) {
+        if is_option {
             option_clash(cx, "`#[values(..)]`");
             return None;
         }
@@ -206,23 +206,11 @@ fn item(chunk: &[TokenTree], kind: Kind, cx: &mut Ctxt) -> Option<Item> {
         }
         return Some(Item::Values(first.clone(), list));
     }
-    fixture(
-        chunk,
-        cx,
-        |cx| option_clash(cx, "`#[with(..)]` or `#[from(..)]`"),
-        bare,
-        valued,
-    )
+    fixture(chunk, cx)
 }
 
 /// `path[(args)] [as name]`.
-fn fixture(
-    chunk: &[TokenTree],
-    cx: &mut Ctxt,
-    clash: impl FnOnce(&mut Ctxt),
-    bare: &[&str],
-    valued: &[&str],
-) -> Option<Item> {
+fn fixture(chunk: &[TokenTree], cx: &mut Ctxt) -> Option<Item> {
     let mut i = 0;
     let mut path = TokenStream::new();
     while let Some(id) = ident_at(chunk, i) {
@@ -254,11 +242,6 @@ fn fixture(
         cx.error_at(tokens(chunk), UNREADABLE);
         return None;
     };
-    let key = crate::parse::path_text(&path);
-    if bare.contains(&key.as_str()) || valued.contains(&key.as_str()) {
-        clash(cx);
-        return None;
-    }
     Some(Item::Fixture { path, args, name })
 }
 
@@ -444,17 +427,20 @@ pub(crate) fn apply(c: Compact, func: &mut ItemFn, cx: &mut Ctxt) -> Vec<CaseAtt
     for item in c.items {
         match item {
             Item::Option(tokens) => {
-                // A bare option named like a parameter, in a test with compact cases: the
-                // option wins, which is worth saying.
-                let name = syn::parse2::<Ident>(tokens).ok();
-                if let Some(name) = name.filter(|_| has_cases)
-                    && param_index(func, &name).is_some()
-                {
+                // An option named like a parameter, where the compact form could mean the
+                // parameter: the option wins, which is worth saying.
+                let mut iter = tokens.into_iter();
+                let (Some(TokenTree::Ident(name)), next) = (iter.next(), iter.next()) else {
+                    continue;
+                };
+                let listed = matches!(&next, Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Parenthesis);
+                if (has_cases && next.is_none() || listed) && param_index(func, &name).is_some() {
                     cx.error_at(
                         &name,
                         format!(
-                            "`{name}` is one of testrig's options here; to fill the parameter \
-                             `{name}` from the cases, mark it `#[case]` on the parameter"
+                            "`{name}` is one of testrig's options, so in the compact form it \
+                             means the option, not the parameter `{name}`; write the attribute \
+                             form on the parameter (`#[case]`, `#[with(..)]`)"
                         ),
                     );
                 }
@@ -464,9 +450,21 @@ pub(crate) fn apply(c: Compact, func: &mut ItemFn, cx: &mut Ctxt) -> Vec<CaseAtt
                     add_attr(func, i, syn::parse_quote!(#[case]));
                     listed.push(i);
                 }
+                None if has_cases => cx.error_at(
+                    &name,
+                    format!(
+                        "`{name}` names no parameter of this function; rstest's compact form \
+                         lists the parameters the cases fill"
+                    ),
+                ),
                 None => cx.error_at(
                     &name,
-                    format!("`{name}` names no parameter of this function"),
+                    format!(
+                        "unknown test option `{name}`; expected `isolated`, `timeout = \"5s\"`, \
+                         `serial`, `serial = \"key\"`, `shared`, `shared = \"key\"` or \
+                         `no_autouse` (in rstest's compact form, a name lists a parameter the \
+                         cases fill, and this function has no parameter `{name}`)"
+                    ),
                 ),
             },
             Item::Case {
@@ -485,7 +483,12 @@ pub(crate) fn apply(c: Compact, func: &mut ItemFn, cx: &mut Ctxt) -> Vec<CaseAtt
                 Some(i) => add_attr(func, i, syn::parse_quote!(#[default(#value)])),
                 None => cx.error_at(
                     &name,
-                    format!("`{name}` names no parameter of this fixture"),
+                    format!(
+                        "unknown fixture option `{name}`; expected `scope = \"session\"`, \
+                         `autouse`, `params = [..]` or `ids = [..]` (in rstest's compact form, \
+                         `name = value` is the default of a parameter, and this fixture has no \
+                         parameter `{name}`)"
+                    ),
                 ),
             },
             Item::Fixture { path, args, name } => {
