@@ -158,7 +158,11 @@ fn async_calls(func: &ItemFn, args: &FixtureArgs, params: &[Param]) -> TokenStre
         let rest = params[n..].iter().map(|d| dep(d, true));
         quote! {
             /// Builds the fixture with its first arguments given.
-            #[allow(clippy::too_many_arguments, clippy::needless_pass_by_value)]
+            #[allow(
+                clippy::too_many_arguments,
+                clippy::needless_pass_by_value,
+                clippy::future_not_send
+            )]
             #vis async fn #public(#(#given: #tys),*) -> #ret {
                 let __s = #p::Standalone::new();
                 let __r = __s.resolver();
@@ -176,12 +180,17 @@ fn async_calls(func: &ItemFn, args: &FixtureArgs, params: &[Param]) -> TokenStre
         impl #name {
             #(#fns)*
             /// Calls the fixture with every argument given.
-            #[allow(clippy::too_many_arguments, clippy::needless_pass_by_value)]
+            #[allow(
+                clippy::too_many_arguments,
+                clippy::needless_pass_by_value,
+                clippy::future_not_send
+            )]
             #vis async fn get(#(#all: #types),*) -> #out {
                 #name(#(#all),*).await
             }
             /// Builds the fixture as a test would: defaults and fixtures for its arguments.
-            #[allow(clippy::should_implement_trait)]
+            // The resolver is not `Sync`, so a future holding it across an await is not `Send`.
+            #[allow(clippy::should_implement_trait, clippy::future_not_send)]
             #vis async fn default() -> #default {
                 let __s = #p::Standalone::new();
                 let __r = __s.resolver();
@@ -260,6 +269,7 @@ pub(crate) fn opaque(func: &ItemFn, args: &FixtureArgs, params: &[Param]) -> Tok
         impl #name {
             #[doc(hidden)]
             #[track_caller]
+            #[allow(clippy::future_not_send)]
             #vis fn __testrig_take_async(
                 __r: &#p::Resolver,
             ) -> impl ::core::future::Future<Output = #ret> + '_ {
