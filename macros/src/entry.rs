@@ -93,7 +93,11 @@ pub(crate) fn test(args: TokenStream, item: TokenStream) -> TokenStream {
     };
     let mut cases: Vec<_> = raw_cases
         .into_iter()
-        .map(|c| parse::case_tokens(c.span, c.short, c.tokens, &mut cx))
+        .map(|c| {
+            let mut case = parse::case_tokens(c.span, c.short, c.tokens, &mut cx);
+            crate::case_marks::case_marks(&mut case, c.marks, &mut cx);
+            case
+        })
         .collect();
     let mut uses = Vec::new();
     let mut kept = Vec::new();

@@ -1,6 +1,7 @@
 //! Procedural macros of [testrig](https://docs.rs/testrig). Use them through `testrig`
 //! (`use testrig::prelude::*;`); this crate is an implementation detail.
 
+mod case_marks;
 mod ctxt;
 mod duration;
 mod entry;
@@ -12,6 +13,7 @@ mod params;
 mod parse;
 mod patch_macro;
 mod patchable;
+mod regex;
 mod symbol;
 mod text;
 mod valid;

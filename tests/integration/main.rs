@@ -18,6 +18,7 @@ mod prelude_names;
 mod prop;
 mod raw_idents;
 mod return_types;
+mod rstest_extras;
 mod rstest_forms;
 mod session;
 mod stress;
