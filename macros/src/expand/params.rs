@@ -95,22 +95,28 @@ pub(crate) fn fixture(func: &ItemFn, args: &FixtureArgs, params: &[Param]) -> To
     chain(&deps, quote!(fixture #name { #vis } #session #own))
 }
 
-/// The companion macro. A fixture that reaches no parametrized fixture re-exports testrig's
-/// one plain companion (which adds nothing), with the fixture's own visibility, so it works
-/// from other crates too. A parametrized one defines its own: a `macro_rules!` macro can be
-/// made crate-wide with `use` but not exported under a path from a macro's output, so a
-/// `pub` fixture's companion is `pub(crate)`.
+/// The companion macro. A `pub` fixture that reaches no parametrized fixture re-exports
+/// testrig's one plain companion (which adds nothing), so it works from other crates too.
+/// Any other defines its own, which rustc then shows, at `#[fixture]`, as the "similarly
+/// named macro" of a misspelt parameter: a `macro_rules!` macro can be made crate-wide with
+/// `use` but not exported under a path from a macro's output, so a parametrized `pub`
+/// fixture's companion is `pub(crate)`.
 fn companion(name: &Ident, vis: &TokenStream, entries: Vec<TokenStream>) -> TokenStream {
-    if entries.is_empty() {
+    let public = matches!(
+        syn::parse2::<Visibility>(vis.clone()),
+        Ok(Visibility::Public(_))
+    );
+    if entries.is_empty() && public {
         return quote! {
             #[doc(hidden)]
             #[allow(unused_imports, unreachable_pub)]
             #vis use ::testrig::__testrig_plain_fixture as #name;
         };
     }
-    let vis = match syn::parse2::<Visibility>(vis.clone()) {
-        Ok(Visibility::Public(_)) => quote!(pub(crate)),
-        _ => vis.clone(),
+    let vis = if public {
+        quote!(pub(crate))
+    } else {
+        vis.clone()
     };
     let hidden = format_ident!("__testrig_fixture_{}", name);
     quote! {
