@@ -33,6 +33,15 @@ fn marks_before_and_after(#[case] n: u32) {
     panic!("boom {n}");
 }
 
+// Above the test attribute is still before the first case.
+#[should_panic(expected = "first")]
+#[testrig::test]
+#[case::first(1)]
+#[case::second(2)]
+fn a_mark_above_the_attribute(#[case] n: u32) {
+    assert_eq!(n, 2, "first");
+}
+
 // rstest's per-case `#[timeout]`: the middle case alone has a 20ms limit.
 #[testrig::test]
 #[case::quick(Duration::ZERO)]
