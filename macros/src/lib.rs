@@ -111,9 +111,11 @@ pub fn fixture(args: TokenStream, item: TokenStream) -> TokenStream {
 ///   on the parameters the values bind to (wherever they stand), `#[with(args...)]` on a
 ///   fixture parameter (the fixture's first arguments; the fixture gives the rest with
 ///   `#[default(value)]` or as fixtures), `#[files("glob")] path: PathBuf` (one test per
-///   file, glob relative to the crate root; `#[mode = str]` / `#[mode = bytes]` for the
-///   contents, `#[exclude("text")]`, `#[include_dot_files]`), `#[timeout(Duration::...)]`, and
-///   `#[should_panic]` below the cases for all of them.
+///   file, glob relative to the crate root or to `#[base_dir = "dir"]`, with `${VAR}` read
+///   from the environment; `#[mode = str]` / `#[mode = bytes]` for the contents,
+///   `#[exclude("regex")]`, `#[include_dot_files]`, `#[dirs]`, `#[ignore_missing_env_vars]`),
+///   `#[timeout(Duration::...)]`, `#[should_panic]` below the cases for all of them, and a
+///   `#[should_panic]`, `#[ignore]` or `#[timeout(..)]` before a case for that case alone.
 /// * Generic tests: each case's values infer the type parameters, as a plain call would.
 /// * `#[values(a, b, c)] x: T`: one test per value (the cartesian product over several such
 ///   parameters, within each case), named like `fn_name::x_a__y_1`.
