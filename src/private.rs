@@ -120,3 +120,13 @@ macro_rules! __testrig_plain_fixture {
         $crate::__testrig_chain! { [$($next)*] [$($acc)*] $payload }
     };
 }
+
+/// No type has it: `patch!(Type::method, ..)` and `spy!(Type::method)` ask for it only when
+/// `method` has no seam (see `testrig_macros::patch_macro`), so this message is the error.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` has no patchable method `{M}`",
+    label = "`{M}` is not `#[testrig::patchable]`",
+    note = "`patch!` and `spy!` replace functions marked `#[testrig::patchable]`: put it on the \
+            `impl` block that defines `{M}`, or on `{M}` itself"
+)]
+pub trait Seam<M: ?Sized> {}

@@ -130,11 +130,11 @@ pub(crate) fn test(args: TokenStream, item: TokenStream) -> TokenStream {
     };
     // Compact cases first: rstest reads the attribute's arguments before the function's.
     let mut cases = compact::apply(compact, &mut func, &mut cx);
-    cases.extend(
-        raw_cases
-            .into_iter()
-            .map(|c| parse::case_tokens(c.span, c.short, c.tokens, &mut cx)),
-    );
+    cases.extend(raw_cases.into_iter().map(|c| {
+        let mut case = parse::case_tokens(c.span, c.short, c.tokens, &mut cx);
+        crate::case_marks::case_marks(&mut case, c.marks, &mut cx);
+        case
+    }));
     let mut uses = Vec::new();
     let mut kept = Vec::new();
     let mut awt = false;

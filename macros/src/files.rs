@@ -1,8 +1,9 @@
 //! rstest's `#[files("glob")]`: the files a glob matches, relative to the crate root
-//! (`CARGO_MANIFEST_DIR`), found when the test is compiled.
+//! (`CARGO_MANIFEST_DIR`) or to `#[base_dir = ".."]`, found when the test is compiled.
 //!
 //! Glob syntax: `*` (any characters but `/`), `?` (one), `[abc]` / `[a-z]` / `[!a]`,
-//! `{a,b}` alternatives, `**` (any number of directories).
+//! `{a,b}` alternatives, `**` (any number of directories). Globs and `#[base_dir]` read
+//! `$VAR`, `${VAR}` and `${VAR:-default}` from the environment, as rstest does.
 
 use std::path::{Path, PathBuf};
 
@@ -11,6 +12,7 @@ use syn::LitStr;
 use crate::ctxt::Ctxt;
 use crate::naming;
 use crate::parse::{FileMode, Files};
+use crate::regex::Regex;
 
 /// The matched files as values of the parameter (in path order) and their test names.
 pub(crate) fn resolve(files: &Files, cx: &mut Ctxt) -> (Vec<syn::Expr>, Vec<String>) {
@@ -24,21 +26,63 @@ pub(crate) fn resolve(files: &Files, cx: &mut Ctxt) -> (Vec<syn::Expr>, Vec<Stri
         return (Vec::new(), Vec::new());
     };
     let root = PathBuf::from(root);
+    let excludes: Vec<Regex> = files
+        .exclude
+        .iter()
+        .filter_map(|e| {
+            Regex::new(&e.value())
+                .map_err(|why| {
+                    cx.error(
+                        e.span(),
+                        format!(
+                            "`#[exclude]` takes a regular expression of the syntax testrig \
+                             reads (literals, `.`, `[a-z]`, `\\d` `\\w` `\\s`, `^` `$`, \
+                             `(a|b)`, `*` `+` `?` `{{n,m}}`); in this one, {why}"
+                        ),
+                    );
+                })
+                .ok()
+        })
+        .collect();
+    if excludes.len() < files.exclude.len() {
+        // Without every exclusion, what matches would be wrong: the error above is the one.
+        return (Vec::new(), Vec::new());
+    }
+    // An absolute `#[base_dir]` replaces the crate root (`join` keeps it as it is).
+    let dir = match &files.base_dir {
+        None => root.clone(),
+        Some(dir) => match env_vars(dir, files.missing_env_empty, cx) {
+            Some(dir) => root.join(dir),
+            None => return (Vec::new(), Vec::new()),
+        },
+    };
     let mut found: Vec<(String, PathBuf)> = Vec::new();
     for glob in &files.globs {
-        let pattern = glob.value();
+        let Some(mut pattern) = env_vars(glob, files.missing_env_empty, cx) else {
+            continue;
+        };
+        // An empty variable between two `/` leaves `//`, which names no directory.
+        while pattern.contains("//") {
+            pattern = pattern.replace("//", "/");
+        }
         let before = found.len();
         for alternative in expand_braces(&pattern) {
             let base = fixed_prefix(&alternative);
+            // An absolute glob (from `${CARGO_MANIFEST_DIR}`, say) is matched whole.
+            let from = if Path::new(&alternative).is_absolute() {
+                PathBuf::new()
+            } else {
+                dir.clone()
+            };
             let mut all = Vec::new();
-            walk(
-                &root.join(&base),
-                &root.join("target"),
-                files.dot_files,
-                &mut all,
-            );
+            let walk_options = Walk {
+                target: root.join("target"),
+                dot_files: files.dot_files,
+                dirs: files.dirs,
+            };
+            walk(&from.join(&base), &walk_options, &mut all);
             for path in all {
-                let Ok(rel) = path.strip_prefix(&root) else {
+                let Ok(rel) = path.strip_prefix(&from) else {
                     continue;
                 };
                 let rel = rel.to_string_lossy().replace('\\', "/");
@@ -49,7 +93,7 @@ pub(crate) fn resolve(files: &Files, cx: &mut Ctxt) -> (Vec<syn::Expr>, Vec<Stri
                 let hidden = below.split('/').any(|c| c.starts_with('.'));
                 if !matches(alternative.as_bytes(), rel.as_bytes())
                     || (hidden && !files.dot_files)
-                    || files.exclude.iter().any(|e| rel.contains(&e.value()))
+                    || excludes.iter().any(|e| e.is_match(&rel))
                 {
                     continue;
                 }
@@ -58,12 +102,20 @@ pub(crate) fn resolve(files: &Files, cx: &mut Ctxt) -> (Vec<syn::Expr>, Vec<Stri
                 }
             }
         }
-        if found.len() == before {
+        if found.len() == before && files.base_dir.is_none() {
             cx.error(
                 glob.span(),
                 format!(
                     "no file matches `{pattern}`; globs are relative to the crate root, the \
                      directory of Cargo.toml"
+                ),
+            );
+        } else if found.len() == before {
+            cx.error(
+                glob.span(),
+                format!(
+                    "no file matches `{pattern}` in `{}`, the `#[base_dir]`",
+                    dir.display()
                 ),
             );
         }
@@ -122,9 +174,17 @@ fn fixed_prefix(pattern: &str) -> String {
     dirs.join("/")
 }
 
-/// Every file below `dir`, except in cargo's `target` directory and, without
-/// `#[include_dot_files]`, in hidden directories (`.git`).
-fn walk(dir: &Path, target: &Path, dot_files: bool, out: &mut Vec<PathBuf>) {
+struct Walk {
+    /// Cargo's `target` directory, never entered.
+    target: PathBuf,
+    dot_files: bool,
+    /// rstest's `#[dirs]`: directories are candidates too.
+    dirs: bool,
+}
+
+/// Every file (and with `#[dirs]`, directory) below `dir`, except in cargo's `target`
+/// directory and, without `#[include_dot_files]`, in hidden directories (`.git`).
+fn walk(dir: &Path, options: &Walk, out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
@@ -132,13 +192,75 @@ fn walk(dir: &Path, target: &Path, dot_files: bool, out: &mut Vec<PathBuf>) {
         let path = entry.path();
         if path.is_dir() {
             let hidden = entry.file_name().to_string_lossy().starts_with('.');
-            if path != target && (dot_files || !hidden) {
-                walk(&path, target, dot_files, out);
+            if path != options.target && (options.dot_files || !hidden) {
+                if options.dirs {
+                    out.push(path.clone());
+                }
+                walk(&path, options, out);
             }
         } else {
             out.push(path);
         }
     }
+}
+
+/// `$VAR`, `${VAR}` and `${VAR:-default}` in `lit` replaced by the variable's value when the
+/// test is compiled, as rstest does (the default also stands in for an empty value). `None`
+/// after an error.
+fn env_vars(lit: &LitStr, missing_empty: bool, cx: &mut Ctxt) -> Option<String> {
+    let text = lit.value();
+    let mut out = String::new();
+    let mut rest = text.as_str();
+    while let Some(pos) = rest.find('$') {
+        out.push_str(&rest[..pos]);
+        let after = &rest[pos + 1..];
+        let braced = after
+            .strip_prefix('{')
+            .and_then(|inner| inner.find('}').map(|end| (&inner[..end], end + 2)));
+        let bare_len = after
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(after.len());
+        let (spec, len) = match braced {
+            Some(found) => found,
+            None if bare_len > 0 && !after.starts_with(|c: char| c.is_ascii_digit()) => {
+                (&after[..bare_len], bare_len)
+            }
+            // A `$` that starts no variable is a `$`.
+            None => {
+                out.push('$');
+                rest = after;
+                continue;
+            }
+        };
+        let (name, default) = match spec.split_once(":-") {
+            Some((name, default)) => (name, Some(default)),
+            None => (spec, None),
+        };
+        if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            let written = format!("${{{spec}}}");
+            let message = format!("`{written}`: a variable name is letters, digits and `_`");
+            cx.error(lit.span(), message);
+            return None;
+        }
+        match (std::env::var(name).ok().as_deref(), default) {
+            (Some("") | None, Some(default)) => out.push_str(default),
+            (Some(value), _) => out.push_str(value),
+            (None, None) if missing_empty => {}
+            (None, None) => {
+                let default = format!("${{{name}:-dir}}");
+                let message = format!(
+                    "environment variable `{name}` is not set where the test is compiled; set \
+                     it, give a default (`{default}`), or add `#[ignore_missing_env_vars]` to \
+                     read it as empty"
+                );
+                cx.error(lit.span(), message);
+                return None;
+            }
+        }
+        rest = &after[len..];
+    }
+    out.push_str(rest);
+    Some(out)
 }
 
 /// `a/{b,c}/*.txt` -> `a/b/*.txt`, `a/c/*.txt` (nested braces too).

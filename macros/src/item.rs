@@ -7,6 +7,8 @@ use quote::{ToTokens, TokenStreamExt};
 use syn::parse::{Parse, ParseStream};
 use syn::{Attribute, Signature, Visibility};
 
+use crate::symbol::{IGNORE, SHOULD_PANIC, TIMEOUT};
+
 #[derive(Clone)]
 pub(crate) struct FnItem {
     pub(crate) attrs: Vec<Attribute>,
@@ -22,6 +24,9 @@ pub(crate) struct RawCase {
     /// rstest's `#[case::name(...)]`.
     pub(crate) short: Option<proc_macro2::Ident>,
     pub(crate) tokens: TokenStream,
+    /// rstest's per-case attributes: the `#[should_panic]`, `#[ignore]` and `#[timeout(..)]`
+    /// written between the previous case (or the top) and this one, as whole attributes.
+    pub(crate) marks: Vec<TokenStream>,
 }
 
 impl FnItem {
@@ -33,22 +38,37 @@ impl FnItem {
 
     /// [`from_tokens`](Self::from_tokens), taking the `#[case(...)]` attributes off first:
     /// a thousand cases need not go through syn's attribute parser.
+    ///
+    /// As in rstest, a mark attribute written before a case belongs to that case; the marks
+    /// after the last case stay on the function, for every case.
     pub(crate) fn from_tokens_with_cases(
         tokens: TokenStream,
     ) -> syn::Result<(FnItem, Vec<RawCase>)> {
         let mut trees: Vec<TokenTree> = Vec::new();
         let mut cases = Vec::new();
+        // Where the marks since the last case start in `trees`: `#` and `[...]` each.
+        let mut pending: Vec<usize> = Vec::new();
         let mut iter = tokens.into_iter().peekable();
         while let Some(tt) = iter.next() {
             if let TokenTree::Punct(p) = &tt
                 && p.as_char() == '#'
                 && let Some(TokenTree::Group(g)) = iter.peek()
                 && g.delimiter() == Delimiter::Bracket
-                && let Some(case) = raw_case(g)
             {
-                cases.push(case);
-                iter.next();
-                continue;
+                if let Some(mut case) = raw_case(g) {
+                    for &at in pending.iter().rev() {
+                        let group = trees.remove(at + 1);
+                        let pound = trees.remove(at);
+                        case.marks.insert(0, TokenStream::from_iter([pound, group]));
+                    }
+                    pending.clear();
+                    cases.push(case);
+                    iter.next();
+                    continue;
+                }
+                if is_case_mark(g) {
+                    pending.push(trees.len());
+                }
             }
             trees.push(tt);
         }
@@ -115,6 +135,15 @@ impl ToTokens for FnItem {
     }
 }
 
+/// `should_panic`, `ignore` or `timeout` inside `#[...]`: the attributes rstest moves onto
+/// the case they precede.
+fn is_case_mark(attr: &Group) -> bool {
+    matches!(
+        attr.stream().into_iter().next(),
+        Some(TokenTree::Ident(i)) if i == SHOULD_PANIC || i == IGNORE || i == TIMEOUT
+    )
+}
+
 /// `case(...)` or `case::name(...)` inside `#[...]`.
 fn raw_case(attr: &Group) -> Option<RawCase> {
     let mut iter = attr.stream().into_iter();
@@ -141,6 +170,7 @@ fn raw_case(attr: &Group) -> Option<RawCase> {
                 span: name.span(),
                 short,
                 tokens: args.stream(),
+                marks: Vec::new(),
             })
         }
         _ => None,

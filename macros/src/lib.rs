@@ -1,6 +1,7 @@
 //! Procedural macros of [testrig](https://docs.rs/testrig). Use them through `testrig`
 //! (`use testrig::prelude::*;`); this crate is an implementation detail.
 
+mod case_marks;
 mod compact;
 mod ctxt;
 mod duration;
@@ -13,6 +14,7 @@ mod params;
 mod parse;
 mod patch_macro;
 mod patchable;
+mod regex;
 mod symbol;
 mod text;
 mod valid;
@@ -110,9 +112,11 @@ pub fn fixture(args: TokenStream, item: TokenStream) -> TokenStream {
 ///   on the parameters the values bind to (wherever they stand), `#[with(args...)]` on a
 ///   fixture parameter (the fixture's first arguments; the fixture gives the rest with
 ///   `#[default(value)]` or as fixtures), `#[files("glob")] path: PathBuf` (one test per
-///   file, glob relative to the crate root; `#[mode = str]` / `#[mode = bytes]` for the
-///   contents, `#[exclude("text")]`, `#[include_dot_files]`), `#[timeout(Duration::...)]`, and
-///   `#[should_panic]` below the cases for all of them.
+///   file, glob relative to the crate root or to `#[base_dir = "dir"]`, with `${VAR}` read
+///   from the environment; `#[mode = str]` / `#[mode = bytes]` for the contents,
+///   `#[exclude("regex")]`, `#[include_dot_files]`, `#[dirs]`, `#[ignore_missing_env_vars]`),
+///   `#[timeout(Duration::...)]`, `#[should_panic]` below the cases for all of them, and a
+///   `#[should_panic]`, `#[ignore]` or `#[timeout(..)]` before a case for that case alone.
 /// * Generic tests: each case's values infer the type parameters, as a plain call would.
 /// * `#[values(a, b, c)] x: T`: one test per value (the cartesian product over several such
 ///   parameters, within each case), named like `fn_name::x_a__y_1`.

@@ -251,13 +251,18 @@ pub(crate) enum Source {
     Case,
 }
 
-/// `#[files("glob")]` (several allowed), `#[exclude("text")]`, `#[include_dot_files]`,
-/// `#[mode = path|str|bytes]`.
+/// `#[files("glob")]` (several allowed), `#[exclude("regex")]`, `#[include_dot_files]`,
+/// `#[mode = path|str|bytes]`, `#[base_dir = "dir"]`, `#[dirs]`, `#[ignore_missing_env_vars]`.
 #[derive(Default)]
 pub(crate) struct Files {
     pub(crate) globs: Vec<LitStr>,
     pub(crate) exclude: Vec<LitStr>,
     pub(crate) dot_files: bool,
+    pub(crate) base_dir: Option<LitStr>,
+    /// Directories match too, not only files.
+    pub(crate) dirs: bool,
+    /// An unset `$VAR` reads as empty instead of being an error.
+    pub(crate) missing_env_empty: bool,
     pub(crate) mode: FileMode,
     /// Filled by `files::resolve`: one value per matched file, and its test name.
     pub(crate) values: Vec<Expr>,
@@ -357,6 +362,19 @@ pub(crate) fn params(func: &mut ItemFn, cx: &mut Ctxt) -> Vec<Param> {
                 }
             } else if path.is_ident("include_dot_files") {
                 files.get_or_insert_with(Files::default).dot_files = true;
+            } else if path.is_ident("dirs") {
+                files.get_or_insert_with(Files::default).dirs = true;
+            } else if path.is_ident("ignore_missing_env_vars") {
+                files.get_or_insert_with(Files::default).missing_env_empty = true;
+            } else if path.is_ident("base_dir") {
+                let dir = match &attr.meta {
+                    Meta::NameValue(nv) => lit_str_tokens(&nv.value.to_token_stream()),
+                    _ => None,
+                };
+                match dir {
+                    Some(d) => files.get_or_insert_with(Files::default).base_dir = Some(d),
+                    None => cx.error_at(&attr, "write the directory as `#[base_dir = \"data\"]`"),
+                }
             } else if path.is_ident(MODE) {
                 let mode = match &attr.meta {
                     Meta::NameValue(nv) => match nv.value.to_token_stream().to_string().as_str() {
@@ -566,7 +584,7 @@ fn key_value(chunk: &TokenStream) -> Option<(Ident, TokenStream)> {
 }
 
 /// A lone string literal, without building a syn parse buffer for one token.
-fn lit_str_tokens(tokens: &TokenStream) -> Option<LitStr> {
+pub(crate) fn lit_str_tokens(tokens: &TokenStream) -> Option<LitStr> {
     let mut iter = tokens.clone().into_iter();
     match (iter.next(), iter.next()) {
         (Some(TokenTree::Literal(l)), None) => match syn::Lit::new(l) {

@@ -19,6 +19,7 @@ mod prop;
 mod raw_idents;
 mod return_types;
 mod rstest_compact;
+mod rstest_extras;
 mod rstest_fixtures;
 mod rstest_forms;
 mod session;

@@ -314,7 +314,6 @@ pub(super) fn many(
         quote!(#tests #(#nested)*),
         quote!(#test #(#leaf_attrs)*),
         run_async,
-        &name,
         || {
             leaves
                 .iter()

@@ -95,22 +95,28 @@ pub(crate) fn fixture(func: &ItemFn, args: &FixtureArgs, params: &[Param]) -> To
     chain(&deps, quote!(fixture #name { #vis } #session #own))
 }
 
-/// The companion macro. A fixture that reaches no parametrized fixture re-exports testrig's
-/// one plain companion (which adds nothing), with the fixture's own visibility, so it works
-/// from other crates too. A parametrized one defines its own: a `macro_rules!` macro can be
-/// made crate-wide with `use` but not exported under a path from a macro's output, so a
-/// `pub` fixture's companion is `pub(crate)`.
+/// The companion macro. A `pub` fixture that reaches no parametrized fixture re-exports
+/// testrig's one plain companion (which adds nothing), so it works from other crates too.
+/// Any other defines its own, which rustc then shows, at `#[fixture]`, as the "similarly
+/// named macro" of a misspelt parameter: a `macro_rules!` macro can be made crate-wide with
+/// `use` but not exported under a path from a macro's output, so a parametrized `pub`
+/// fixture's companion is `pub(crate)`.
 fn companion(name: &Ident, vis: &TokenStream, entries: Vec<TokenStream>) -> TokenStream {
-    if entries.is_empty() {
+    let public = matches!(
+        syn::parse2::<Visibility>(vis.clone()),
+        Ok(Visibility::Public(_))
+    );
+    if entries.is_empty() && public {
         return quote! {
             #[doc(hidden)]
             #[allow(unused_imports, unreachable_pub)]
             #vis use ::testrig::__testrig_plain_fixture as #name;
         };
     }
-    let vis = match syn::parse2::<Visibility>(vis.clone()) {
-        Ok(Visibility::Public(_)) => quote!(pub(crate)),
-        _ => vis.clone(),
+    let vis = if public {
+        quote!(pub(crate))
+    } else {
+        vis.clone()
     };
     let hidden = format_ident!("__testrig_fixture_{}", name);
     quote! {
@@ -184,6 +190,12 @@ pub(crate) fn finish(input: TokenStream) -> TokenStream {
     let payload = next_group(&mut iter);
     let mut iter = payload.stream().into_iter();
     let kind = next_ident(&mut iter);
+    if kind == "call" {
+        let hidden = next_ident(&mut iter);
+        let items = next_group(&mut iter).stream();
+        let calls = call_all(&entries, &hidden);
+        return quote!(#items #calls);
+    }
     if kind == "fixture" {
         let name = next_ident(&mut iter);
         let vis = next_group(&mut iter).stream();
@@ -220,31 +232,57 @@ pub(crate) fn finish(input: TokenStream) -> TokenStream {
         }
         return companion(&name, &vis, entries.into_iter().map(|e| e.tokens).collect());
     }
+    // Items that use the fixtures' types: they come out of the chain, so that a name that
+    // is no fixture is one error (its missing companion), not one more for its type.
+    let items = next_group(&mut iter).stream();
     let plain = next_group(&mut iter).stream();
     if entries.is_empty() {
-        return plain;
+        return quote!(#items #plain);
     }
     let test = Test {
         cfg: next_group(&mut iter).stream(),
         attrs: next_group(&mut iter).stream(),
         is_async: next_ident(&mut iter) == "true",
-        callable: next_ident(&mut iter) == "true",
-        vis: next_group(&mut iter).stream(),
-        name: next_ident(&mut iter),
     };
     let leaves = read_leaves(&next_group(&mut iter));
-    test.expand(&entries, &leaves)
+    let tests = test.expand(&entries, &leaves);
+    quote!(#items #tests)
+}
+
+/// The values one combination takes, for `with_params`.
+fn params_of(entries: &[Entry], combo: &[usize]) -> TokenStream {
+    let id = combo
+        .iter()
+        .enumerate()
+        .map(|(e, &v)| entries[e].ids[v].as_str())
+        .collect::<Vec<_>>()
+        .join("::");
+    let keys = combo.iter().enumerate().map(|(e, &v)| {
+        let key = &entries[e].key;
+        quote!((#key, #v))
+    });
+    quote!(&::testrig::__private::Params { id: #id, keys: &[#(#keys),*] })
+}
+
+/// The body of `#[fixture_use]` on a function that is not a test (or under a `#[test]` that
+/// already ran; such a function is never `async`, which `entry.rs` checks): `hidden` once,
+/// or once for every combination of values in turn.
+fn call_all(entries: &[Entry], hidden: &Ident) -> TokenStream {
+    if entries.is_empty() {
+        return quote!(#hidden(););
+    }
+    let combos = super::combinations(entries.iter().map(|e| e.ids.len()));
+    let runs = combos.iter().map(|combo| {
+        let params = params_of(entries, combo);
+        quote!(::testrig::__private::with_params(#params, #hidden);)
+    });
+    quote!(#(#runs)*)
 }
 
 struct Test {
     cfg: TokenStream,
     attrs: TokenStream,
     is_async: bool,
-    /// `#[fixture_use]` on a function that is not a test (or under a `#[test]` that already
-    /// ran): one function that runs every combination in turn.
-    callable: bool,
-    vis: TokenStream,
-    name: Ident,
 }
 
 /// A test as the case expansion made it: where it sits, its marks, the call that runs it.
@@ -322,35 +360,8 @@ impl Test {
     fn expand(&self, entries: &[Entry], leaves: &[Leaf]) -> TokenStream {
         let p = quote!(::testrig::__private);
         let combos = super::combinations(entries.iter().map(|e| e.ids.len()));
-        let params_of = |combo: &[usize]| {
-            let id = combo
-                .iter()
-                .enumerate()
-                .map(|(e, &v)| entries[e].ids[v].as_str())
-                .collect::<Vec<_>>()
-                .join("::");
-            let keys = combo.iter().enumerate().map(|(e, &v)| {
-                let key = &entries[e].key;
-                quote!((#key, #v))
-            });
-            quote!(&#p::Params { id: #id, keys: &[#(#keys),*] })
-        };
-        let (cfg, attrs, vis, name) = (&self.cfg, &self.attrs, &self.vis, &self.name);
-        if self.callable {
-            // No cases here: `#[fixture_use]` alone has none.
-            let call = leaves.first().map(|l| &l.call);
-            let runs = combos.iter().map(|combo| {
-                let params = params_of(combo);
-                quote!(#p::with_params(#params, || #call);)
-            });
-            return quote! {
-                #cfg
-                #attrs
-                #vis fn #name() {
-                    #(#runs)*
-                }
-            };
-        }
+        let params_of = |combo: &[usize]| params_of(entries, combo);
+        let (cfg, attrs) = (&self.cfg, &self.attrs);
         let mut tree = Tree::default();
         for leaf in leaves {
             for combo in &combos {
@@ -426,6 +437,27 @@ pub(crate) fn single(s: Single<'_>) -> TokenStream {
     let asyncness = is_async.then(|| quote!(async));
     let await_ = is_async.then(|| quote!(.await));
     let callable = test.is_empty() && !leaf.iter().any(crate::parse::is_test_attr);
+    let hidden_fn = quote! {
+        #(#cfg)*
+        #[cfg_attr(not(test), allow(dead_code))]
+        #[allow(non_snake_case)]
+        #[doc(hidden)]
+        #asyncness fn #hidden() {
+            #body
+        }
+    };
+    if callable {
+        // The function is written here and the chain runs inside it: when the chain stops
+        // (a name that is no fixture), the function still exists for the code that calls it.
+        let chain = chain(paths, quote!(call #hidden { #hidden_fn }));
+        return quote! {
+            #(#cfg)*
+            #(#leaf)*
+            #vis #asyncness fn #name() {
+                #chain
+            }
+        };
+    }
     let plain = quote! {
         #(#cfg)*
         #test
@@ -437,20 +469,11 @@ pub(crate) fn single(s: Single<'_>) -> TokenStream {
     let chain = chain(
         paths,
         quote! {
-            test { #plain } { #(#cfg)* } { #test #(#leaf)* } #is_async #callable { #vis } #name
+            test { #hidden_fn } { #plain } { #(#cfg)* } { #test #(#leaf)* } #is_async
             [{ [#name] {} { #hidden() } }]
         },
     );
-    quote! {
-        #(#cfg)*
-        #[cfg_attr(not(test), allow(dead_code))]
-        #[allow(non_snake_case)]
-        #[doc(hidden)]
-        #asyncness fn #hidden() {
-            #body
-        }
-        #chain
-    }
+    quote!(#chain)
 }
 
 /// Cases and value matrices: `plain` are the test functions as without parametrized
@@ -460,7 +483,6 @@ pub(crate) fn cases(
     plain: TokenStream,
     attrs: TokenStream,
     is_async: bool,
-    name: &Ident,
     leaves: impl FnOnce() -> Vec<TokenStream>,
 ) -> TokenStream {
     let paths = test_paths(plan.uses, plan.params, &plan.bound);
@@ -470,7 +492,7 @@ pub(crate) fn cases(
     let leaves = leaves();
     chain(
         &paths,
-        quote!(test { #plain } {} { #attrs } #is_async false {} #name [#(#leaves)*]),
+        quote!(test {} { #plain } {} { #attrs } #is_async [#(#leaves)*]),
     )
 }
 
@@ -494,7 +516,7 @@ mod tests {
     #[test]
     fn no_entries_leave_the_plain_test() {
         let out = finish(quote! {
-            [] { test { fn plain() {} } {} { #[test] } false false {} t [{ [t] {} { __run() } }] }
+            [] { test {} { fn plain() {} } {} { #[test] } false [{ [t] {} { __run() } }] }
         });
         assert_eq!(
             out.to_string(),
@@ -509,7 +531,7 @@ mod tests {
     fn entries_multiply_and_a_repeated_fixture_counts_once() {
         let out = finish(quote! {
             [("k1" "memory" "disk") ("k2" "small") ("k1" "memory" "disk")]
-            { test { fn plain() {} } {} { #[test] } false false {} t [{ [t] {} { __run() } }] }
+            { test {} { fn plain() {} } {} { #[test] } false [{ [t] {} { __run() } }] }
         });
         // `t::memory::small` and `t::disk::small`.
         assert_eq!(names(&out), ["small", "small"]);
@@ -523,6 +545,16 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("super :: super :: __run ()"), "{text}");
+    }
+
+    #[test]
+    fn a_call_runs_once_or_once_per_combination_after_its_items() {
+        let once = finish(quote!([] { call __h { fn __h() {} } }));
+        assert_eq!(once.to_string(), quote!(fn __h() {} __h();).to_string());
+        let each = finish(quote!([("k" "a" "b")] { call __h { fn __h() {} } })).to_string();
+        assert!(each.starts_with("fn __h"), "{each}");
+        assert_eq!(each.matches("with_params").count(), 2, "{each}");
+        assert!(each.contains("\"b\""), "{each}");
     }
 
     #[test]

@@ -134,3 +134,40 @@ fn first_line(lines: Vec<Line>) -> String {
 fn fixture_taking_a_fixture_by_value(first_line: String) {
     assert_eq!(first_line, "a");
 }
+
+#[testrig::test]
+#[case::plain(1)]
+#[should_panic(expected = "two")]
+#[case::marked(2)]
+fn a_mark_for_one_case(#[case] n: u32) {
+    assert_eq!(n, 1, "two");
+}
+
+#[testrig::test]
+fn files_below_a_base_dir(
+    #[base_dir = "${LINT_DATA_DIR:-data}"]
+    #[files("*.txt")]
+    #[exclude(r"^t\w+\.txt$")]
+    #[dirs]
+    path: PathBuf,
+) {
+    assert!(path.ends_with("one.txt"));
+}
+
+struct Store;
+
+#[testrig::patchable]
+impl Store {
+    fn get(&self) -> String {
+        let _ = self;
+        "real".to_owned()
+    }
+}
+
+#[test]
+fn a_method_patched_and_spied() {
+    let spy = testrig::spy!(Store::get);
+    let _guard = testrig::patch!(Store::get, |_s: &Store| "patched".to_owned());
+    assert_eq!(Store.get(), "patched");
+    assert_eq!(spy.count(), 1);
+}
