@@ -50,6 +50,15 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError, RwLock};
 use std::task::{Context, Poll};
 use std::thread::ThreadId;
+use std::time::Instant;
+
+/// What the runner knows of a test beyond its name: rstest's `Context` fields.
+#[derive(Clone, Copy)]
+pub(crate) struct Origin {
+    pub(crate) function: &'static str,
+    pub(crate) module: &'static str,
+    pub(crate) case_index: Option<usize>,
+}
 
 static NEXT_TEST_ID: AtomicU64 = AtomicU64::new(1);
 
@@ -83,6 +92,9 @@ struct Inner {
     id: u64,
     name: String,
     case_id: Option<String>,
+    /// Where the runner took the test from; `None` for [`TestContext::new`].
+    origin: Option<Origin>,
+    start: Instant,
     /// `Some` when testrig's runner drives the test and so consults it when the test ends.
     at_end: Option<Mutex<Vec<Arc<dyn AtTestEnd>>>>,
 }
@@ -105,6 +117,8 @@ impl TestContext {
                 id: NEXT_TEST_ID.fetch_add(1, Ordering::Relaxed),
                 name: name.into(),
                 case_id: case_id.map(str::to_owned),
+                origin: None,
+                start: Instant::now(),
                 at_end: None,
             }),
         }
@@ -112,12 +126,14 @@ impl TestContext {
 
     /// A context that testrig's runner drives: it consults what [`at_end`](Self::at_end)
     /// registered when the test ends.
-    pub(crate) fn driven(name: String, case_id: Option<&str>) -> Self {
+    pub(crate) fn driven(name: String, case_id: Option<&str>, origin: Origin) -> Self {
         TestContext {
             inner: Arc::new(Inner {
                 id: NEXT_TEST_ID.fetch_add(1, Ordering::Relaxed),
                 name,
                 case_id: case_id.map(str::to_owned),
+                origin: Some(origin),
+                start: Instant::now(),
                 at_end: Some(Mutex::new(Vec::new())),
             }),
         }
@@ -159,6 +175,69 @@ impl TestContext {
     /// The case id as written in `#[case(..., id = "...")]`, for parametrized tests.
     pub fn case_id(&self) -> Option<&str> {
         self.inner.case_id.as_deref()
+    }
+
+    /// The test function's name as written (rstest's `Context::name`); for a context made with
+    /// [`new`](Self::new), the last part of its name.
+    ///
+    /// ```
+    /// use testrig::prelude::*;
+    ///
+    /// #[testrig::test]
+    /// #[case::answer(42)]
+    /// fn knows_itself(#[context] ctx: TestContext, #[case] n: u32) {
+    ///     assert_eq!(ctx.function(), "knows_itself");
+    ///     assert!(ctx.module().ends_with("tests"));
+    ///     assert_eq!(ctx.case_id(), Some("answer"));
+    ///     assert_eq!(ctx.case_index(), Some(0));
+    ///     assert_eq!(n, 42);
+    /// }
+    /// # mod tests {}
+    /// # fn main() {}
+    /// ```
+    pub fn function(&self) -> &str {
+        match &self.inner.origin {
+            Some(o) => o.function,
+            None => self.inner.name.rsplit("::").next().unwrap_or_default(),
+        }
+    }
+
+    /// `module_path!()` where the test function is written (rstest's `Context::module`); for a
+    /// context made with [`new`](Self::new), its name up to the last `::`.
+    pub fn module(&self) -> &str {
+        match &self.inner.origin {
+            Some(o) => o.module,
+            None => self.inner.name.rsplit_once("::").map_or("", |(m, _)| m),
+        }
+    }
+
+    /// Which `#[case]` this is, counted from 0 in the order written (rstest's `Context::case`);
+    /// `None` for a test without cases (a value matrix alone included).
+    ///
+    /// ```
+    /// use testrig::context::TestContext;
+    ///
+    /// assert_eq!(TestContext::new("docs::plain", None).case_index(), None);
+    /// ```
+    pub fn case_index(&self) -> Option<usize> {
+        self.inner.origin.and_then(|o| o.case_index)
+    }
+
+    /// When the context was made, just before the test's set-up (rstest's `Context::start`).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use testrig::prelude::*;
+    ///
+    /// #[testrig::test]
+    /// fn measures_itself(#[context] ctx: &TestContext) {
+    ///     std::thread::sleep(Duration::from_millis(20));
+    ///     assert!(ctx.started().elapsed() >= Duration::from_millis(20));
+    /// }
+    /// # fn main() {}
+    /// ```
+    pub fn started(&self) -> Instant {
+        self.inner.start
     }
 
     /// A process-unique number for this test.

@@ -2,6 +2,7 @@
 
 use crate::context::{Owner, TestContext};
 
+pub use crate::fixture::literal;
 #[cfg(feature = "proptest")]
 pub use crate::fixture::proptest;
 pub use crate::fixture::{

@@ -19,6 +19,7 @@ mod prop;
 mod raw_idents;
 mod return_types;
 mod rstest_forms;
+mod rstest_params;
 mod session;
 mod stress;
 mod teardown;

@@ -44,9 +44,14 @@ pub(super) fn many(
             if let Source::Files(f) = &plan.params[*i].source {
                 return f.names.clone();
             }
+            let docs = &plan.params[*i].value_docs;
             let texts: Vec<String> = values
                 .iter()
-                .map(|v| source_text(v.to_token_stream()))
+                .enumerate()
+                .map(|(k, v)| match docs.get(k) {
+                    Some(Some(doc)) => doc.clone(),
+                    _ => source_text(v.to_token_stream()),
+                })
                 .collect();
             naming::value_names(&plan.params[*i].name, &texts)
         })
@@ -111,7 +116,13 @@ pub(super) fn many(
         && bound
             .iter()
             .all(|&i| !plan.params[i].by_ref && plan.params[i].future == Future::No)
-        && plan.cases.iter().all(|c| c.values.iter().all(const_like));
+        && plan.cases.iter().all(|c| c.values.iter().all(const_like))
+        && plan.cases.iter().all(|c| {
+            c.values
+                .iter()
+                .zip(&bound_types)
+                .all(|(v, ty)| crate::literal::convert(ty, v, &func.sig.generics).is_none())
+        });
     // Each case's test is one call of this, so that a case costs what a hand-written
     // `#[test]` does.
     let (run_body, run_async) = drive.case_call(
@@ -145,6 +156,13 @@ pub(super) fn many(
                 Some(value) => {
                     let text = source_text(value.to_token_stream());
                     report += &format!("\n    {} = {text}", param_label(param));
+                    let value = match func.sig.inputs.iter().nth(i) {
+                        Some(syn::FnArg::Typed(t)) => {
+                            crate::literal::convert(&t.ty, &value, &func.sig.generics)
+                                .unwrap_or(value)
+                        }
+                        _ => value,
+                    };
                     let value = match (param.future, param.by_ref) {
                         (Future::Await, _) => quote!((#value).await),
                         (_, true) => quote!(&#value),
@@ -171,8 +189,16 @@ pub(super) fn many(
             .and_then(|c| c.xfail.as_ref())
             .map(|r| format!("x{}", r.value()))
             .unwrap_or_default();
-        let mut fields = vec![id, leaf.names.join("::"), line.to_string(), report, xfail];
-        // A sixth field, written only when needed: `!` for a bare `should_panic` mark (a
+        let position = leaf.case.map(|i| i.to_string()).unwrap_or_default();
+        let mut fields = vec![
+            id,
+            leaf.names.join("::"),
+            line.to_string(),
+            position,
+            report,
+            xfail,
+        ];
+        // A last field, written only when needed: `!` for a bare `should_panic` mark (a
         // timeout must not count as its panic), then the case's own time limit.
         let bare_should_panic = case.is_some_and(|c| matches!(c.should_panic, Some(None)));
         let limit = case.and_then(|c| c.timeout.as_ref()).map(|l| l.value());
@@ -429,10 +455,10 @@ fn contains_impl(ty: &syn::Type) -> bool {
 }
 
 fn param_label(p: &Param) -> String {
-    if p.name.is_empty() {
-        "_".to_owned()
-    } else {
-        p.name.clone()
+    match &p.pattern {
+        Some(pattern) => pattern.clone(),
+        None if p.name.is_empty() => "_".to_owned(),
+        None => p.name.clone(),
     }
 }
 

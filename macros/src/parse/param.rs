@@ -13,6 +13,8 @@ use crate::ctxt::Ctxt;
 use crate::item::FnItem as ItemFn;
 use crate::symbol::*;
 
+use super::{last_ident, lit_str};
+
 /// How a parameter gets its value.
 pub(crate) enum Source {
     /// A fixture, by path; `by_ref` for `&T` parameters; `with`: rstest's
@@ -35,6 +37,8 @@ pub(crate) enum Source {
     /// Bound to the case values: rstest's `#[case]` marker, or (without markers) one of the
     /// leading parameters the cases fill by position.
     Case,
+    /// rstest's `#[context]`: the running test's `TestContext`, lent for `&TestContext`.
+    Context { by_ref: bool },
 }
 
 /// `#[files("glob")]` (several allowed), `#[exclude("text")]`, `#[include_dot_files]`,
@@ -70,6 +74,43 @@ pub(crate) struct Param {
     pub(crate) future: Future,
     /// rstest's `#[by_ref]`: the case or matrix value is lent (`&value`).
     pub(crate) by_ref: bool,
+    /// A destructuring pattern (`(a, b): (u32, u32)`) as written, for the failing-case report.
+    pub(crate) pattern: Option<String>,
+    /// rstest's doc comments on `#[values]` entries (`/// short`), one per value; they name
+    /// the value's tests instead of its text. Empty when no entry has one.
+    pub(crate) value_docs: Vec<Option<String>>,
+}
+
+/// A `#[values]` entry: rstest lets a doc comment precede it (`/// short_value`).
+struct DocExpr {
+    doc: Option<String>,
+    expr: Expr,
+}
+
+impl syn::parse::Parse for DocExpr {
+    fn parse(input: syn::parse::ParseStream<'_>) -> syn::Result<Self> {
+        let mut doc: Option<String> = None;
+        for attr in Attribute::parse_outer(input)? {
+            let text = match &attr.meta {
+                Meta::NameValue(nv) if attr.path().is_ident("doc") => lit_str(&nv.value),
+                _ => None,
+            };
+            let Some(text) = text else {
+                return Err(syn::Error::new_spanned(
+                    &attr,
+                    "only a doc comment (`/// name`) may precede a value in `#[values(..)]`",
+                ));
+            };
+            let line = text.value();
+            let line = line.trim();
+            let joined = doc.map_or_else(|| line.to_owned(), |d| format!("{d} {line}"));
+            doc = Some(joined.trim().to_owned());
+        }
+        Ok(DocExpr {
+            doc: doc.filter(|d| !d.is_empty()),
+            expr: input.parse()?,
+        })
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -84,6 +125,7 @@ pub(crate) enum Future {
 /// returned with a placeholder source and must carry no attribute.
 pub(crate) fn params(func: &mut ItemFn, cx: &mut Ctxt) -> Vec<Param> {
     let mut out = Vec::new();
+    let generics = func.sig.generics.clone();
     for arg in func.sig.inputs.iter_mut() {
         let typed = match arg {
             FnArg::Receiver(r) => {
@@ -104,6 +146,8 @@ pub(crate) fn params(func: &mut ItemFn, cx: &mut Ctxt) -> Vec<Param> {
         let mut files: Option<Files> = None;
         let mut future = Future::No;
         let mut lend = false;
+        let mut context = false;
+        let mut value_docs = Vec::new();
         let mut kept = Vec::new();
         for attr in typed.attrs.drain(..) {
             if let Some(message) = repeated(&attr, from.is_some(), values.is_some(), &strategy) {
@@ -120,6 +164,8 @@ pub(crate) fn params(func: &mut ItemFn, cx: &mut Ctxt) -> Vec<Param> {
                         Future::Pass
                     }
                 };
+            } else if path.is_ident("context") && matches!(attr.meta, Meta::Path(_)) {
+                context = true;
             } else if path.is_ident("by_ref") || path.is_ident("notrace") {
                 lend |= path.is_ident("by_ref");
             } else if path.is_ident(WITH) {
@@ -168,11 +214,18 @@ pub(crate) fn params(func: &mut ItemFn, cx: &mut Ctxt) -> Vec<Param> {
                     Err(e) => cx.push(e),
                 }
             } else if attr.path().is_ident(VALUES) {
-                match attr.parse_args_with(Punctuated::<Expr, Token![,]>::parse_terminated) {
+                match attr.parse_args_with(Punctuated::<DocExpr, Token![,]>::parse_terminated) {
                     Ok(list) if list.is_empty() => {
                         cx.error_at(&attr, "`#[values()]` needs at least one value")
                     }
-                    Ok(list) => values = Some(list.into_iter().collect::<Vec<_>>()),
+                    Ok(list) => {
+                        let (docs, list): (Vec<_>, Vec<_>) =
+                            list.into_iter().map(|d| (d.doc, d.expr)).unzip();
+                        if docs.iter().any(Option::is_some) {
+                            value_docs = docs;
+                        }
+                        values = Some(list);
+                    }
                     Err(e) => cx.push(e),
                 }
             } else if attr.path().is_ident(STRATEGY) {
@@ -200,7 +253,12 @@ pub(crate) fn params(func: &mut ItemFn, cx: &mut Ctxt) -> Vec<Param> {
             );
         }
         let ty = (*typed.ty).clone();
-        let source = if case {
+        let source = if context {
+            context_type(&ty, cx);
+            Source::Context {
+                by_ref: matches!(ty, Type::Reference(_)),
+            }
+        } else if case {
             Source::Case
         } else if let Some(f) = files {
             if f.globs.is_empty() {
@@ -208,7 +266,12 @@ pub(crate) fn params(func: &mut ItemFn, cx: &mut Ctxt) -> Vec<Param> {
             }
             Source::Files(f)
         } else if let Some(d) = default {
-            Source::Default(d)
+            // rstest's `#[default("127.0.0.1:9000")] addr: SocketAddr`.
+            let tokens = d.to_token_stream();
+            match crate::literal::convert(&ty, &tokens, &generics) {
+                Some(wrapped) => Source::Default(Expr::Verbatim(wrapped)),
+                None => Source::Default(d),
+            }
         } else if let Some(v) = values {
             Source::Values(v)
         } else if let Some(s) = strategy {
@@ -244,15 +307,41 @@ pub(crate) fn params(func: &mut ItemFn, cx: &mut Ctxt) -> Vec<Param> {
                 with: with.unwrap_or_default(),
             }
         };
+        let pattern = match &*typed.pat {
+            Pat::Ident(_) => None,
+            other => Some(crate::text::source_text(other.to_token_stream())),
+        };
         out.push(Param {
             name,
             span,
             source,
             future,
             by_ref: lend,
+            pattern,
+            value_docs,
         });
     }
     out
+}
+
+/// rstest's `#[context] ctx: Context` names rstest's own type; testrig's is `TestContext`.
+/// Not brought in under rstest's name: `Context` is anyhow's trait and std's task context too.
+fn context_type(ty: &Type, cx: &mut Ctxt) {
+    let inner = match ty {
+        Type::Reference(r) => &*r.elem,
+        other => other,
+    };
+    if let Type::Path(p) = inner
+        && last_ident(&p.path) == "Context"
+    {
+        cx.error_at(
+            p,
+            "`#[context]` hands testrig's `TestContext`: write `TestContext` (or \
+             `&TestContext`); rstest's fields are its methods `function()` (`name`), \
+             `module()`, `case_id()` (`description`), `case_index()` (`case`) and \
+             `started()` (`start`)",
+        );
+    }
 }
 
 /// A parameter attribute that repeats or contradicts an earlier one on the same parameter.
