@@ -58,3 +58,21 @@ fn a_case_whose_types_cannot_be_inferred_is_an_error_at_that_case() {
         .expect("the bad case is in the file");
     assert!(text.contains(&format!("tests/cases.rs:{line}:")), "{text}");
 }
+
+#[test]
+fn a_string_literal_for_a_type_without_from_str_is_an_error_at_the_literal() {
+    let (ok, text) = clippy(&["--features", "bad-literal"]);
+    assert!(!ok, "{text}");
+    assert!(
+        text.contains(
+            "a string literal cannot become a `Port`: it is neither `&str` nor `FromStr`"
+        ),
+        "{text}"
+    );
+    let source = include_str!("lint-crate/tests/cases.rs");
+    let line = 1 + source
+        .lines()
+        .position(|l| l == "#[case(\"8080\")]")
+        .expect("the bad case is in the file");
+    assert!(text.contains(&format!("tests/cases.rs:{line}:8")), "{text}");
+}
