@@ -76,3 +76,25 @@ fn a_string_literal_for_a_type_without_from_str_is_an_error_at_the_literal() {
         .expect("the bad case is in the file");
     assert!(text.contains(&format!("tests/cases.rs:{line}:8")), "{text}");
 }
+
+#[test]
+fn an_ignored_parameter_is_filled_by_the_attribute_macro_below() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = Command::new(env!("CARGO"))
+        .args(["test", "--quiet", "--test", "supplied", "--manifest-path"])
+        .arg(root.join("tests/lint-crate/Cargo.toml"))
+        .env(
+            "CARGO_TARGET_DIR",
+            Path::new(env!("CARGO_TARGET_TMPDIR")).join("lint-demo"),
+        )
+        .env_remove("RUSTFLAGS")
+        .output()
+        .expect("cargo runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(text.contains("6 passed"), "{text}");
+}

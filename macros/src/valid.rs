@@ -33,6 +33,13 @@ pub(crate) fn fixture(func: &ItemFn, args: &FixtureArgs, params: &[Param], cx: &
     for p in params {
         fixture_param(p, cx);
         takes_itself(func, p, cx);
+        if let Source::Supplied(_) = p.source {
+            cx.error(
+                p.span,
+                "`#[ignore]` leaves a test's parameter to another attribute macro; a fixture's \
+                 parameters are testrig's to fill: remove `#[ignore]`",
+            );
+        }
         if let Source::Values(_) | Source::Strategy(_) | Source::Case | Source::Files(_) = p.source
         {
             cx.error(

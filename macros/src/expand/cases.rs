@@ -131,9 +131,16 @@ pub(super) fn many(
         quote!(__case),
         quote!(super::#body_fn),
     );
+    let supplied = super::test::Supplied::of(plan.params, &func);
+    let (sig, names) = (&supplied.sig, supplied.names());
+    let run_body = supplied.wrap(run_body, run_async);
     let run_fn = {
         let asyncness = run_async.then(|| quote!(async));
-        quote!(#asyncness fn __testrig_run(__case: usize, __record: &'static str) { #run_body })
+        quote! {
+            #asyncness fn __testrig_run(__case: usize, __record: &'static str, #(#sig),*) {
+                #run_body
+            }
+        }
     };
     let mut rows = Vec::new();
     let mut arms = Vec::new();
@@ -236,8 +243,8 @@ pub(super) fn many(
         });
         let up = leaf.module.as_ref().map(|_| quote!(super::));
         let run = match run_async {
-            true => quote!(#up __testrig_run(#index_lit, #record).await),
-            false => quote!(#up __testrig_run(#index_lit, #record)),
+            true => quote!(#up __testrig_run(#index_lit, #record, #(#names),*).await),
+            false => quote!(#up __testrig_run(#index_lit, #record, #(#names),*)),
         };
         let asyncness = run_async.then(|| quote!(async));
         let marks = case.map(marks).unwrap_or_default();
@@ -251,7 +258,7 @@ pub(super) fn many(
                     #test
                     #(#leaf_attrs)*
                     #marks
-                    #asyncness fn #ident() {
+                    #asyncness fn #ident(#(#sig),*) {
                         #run
                     }
                 };
@@ -327,8 +334,8 @@ pub(super) fn many(
                     #test
                     #(#leaf_attrs)*
                     $(#[$mark])*
-                    #asyncness fn $name() {
-                        __testrig_run($index, $record) #await_
+                    #asyncness fn $name(#(#sig),*) {
+                        __testrig_run($index, $record, #(#names),*) #await_
                     }
                 )*};
             }
@@ -338,7 +345,7 @@ pub(super) fn many(
     let tests = super::params::cases(
         plan,
         quote!(#tests #(#nested)*),
-        quote!(#test #(#leaf_attrs)*),
+        (quote!(#test #(#leaf_attrs)*), sig),
         run_async,
         &name,
         || {
@@ -351,7 +358,7 @@ pub(super) fn many(
                     let marks = leaf.case.map(|i| marks(&plan.cases[i])).unwrap_or_default();
                     let record = &records[index];
                     let index = proc_macro2::Literal::usize_unsuffixed(index);
-                    quote!({ [#(#path)*] { #marks } { __testrig_run(#index, #record) } })
+                    quote!({ [#(#path)*] { #marks } { __testrig_run(#index, #record, #(#names),*) } })
                 })
                 .collect()
         },

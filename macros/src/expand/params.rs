@@ -231,6 +231,7 @@ pub(crate) fn finish(input: TokenStream) -> TokenStream {
         callable: next_ident(&mut iter) == "true",
         vis: next_group(&mut iter).stream(),
         name: next_ident(&mut iter),
+        sig: next_group(&mut iter).stream(),
     };
     let leaves = read_leaves(&next_group(&mut iter));
     test.expand(&entries, &leaves)
@@ -245,6 +246,8 @@ struct Test {
     callable: bool,
     vis: TokenStream,
     name: Ident,
+    /// rstest's `#[ignore]` parameters, `name: Type`, kept on every generated test.
+    sig: TokenStream,
 }
 
 /// A test as the case expansion made it: where it sits, its marks, the call that runs it.
@@ -336,6 +339,7 @@ impl Test {
             quote!(&#p::Params { id: #id, keys: &[#(#keys),*] })
         };
         let (cfg, attrs, vis, name) = (&self.cfg, &self.attrs, &self.vis, &self.name);
+        let sig = &self.sig;
         if self.callable {
             // No cases here: `#[fixture_use]` alone has none.
             let call = leaves.first().map(|l| &l.call);
@@ -370,7 +374,7 @@ impl Test {
                     quote! {
                         #attrs
                         #marks
-                        async fn #ident() {
+                        async fn #ident(#sig) {
                             #p::with_params_async(#params, #(#up)* #call).await
                         }
                     }
@@ -378,7 +382,7 @@ impl Test {
                     quote! {
                         #attrs
                         #marks
-                        fn #ident() {
+                        fn #ident(#sig) {
                             #p::with_params(#params, || #(#up)* #call)
                         }
                     }
@@ -407,6 +411,7 @@ pub(crate) struct Single<'a> {
     pub(crate) name: &'a Ident,
     /// What the test function holds when no fixture is parametrized.
     pub(crate) body: TokenStream,
+    pub(crate) supplied: &'a super::test::Supplied,
 }
 
 /// The test's body moves to a hidden function; the chain then writes the test function (as
@@ -421,8 +426,10 @@ pub(crate) fn single(s: Single<'_>) -> TokenStream {
         is_async,
         name,
         body,
+        supplied,
     } = s;
     let hidden = format_ident!("__testrig_p_{}", name);
+    let (sig, names) = (&supplied.sig, supplied.names());
     let asyncness = is_async.then(|| quote!(async));
     let await_ = is_async.then(|| quote!(.await));
     let callable = test.is_empty() && !leaf.iter().any(crate::parse::is_test_attr);
@@ -430,15 +437,15 @@ pub(crate) fn single(s: Single<'_>) -> TokenStream {
         #(#cfg)*
         #test
         #(#leaf)*
-        #vis #asyncness fn #name() {
-            #hidden() #await_
+        #vis #asyncness fn #name(#(#sig),*) {
+            #hidden(#(#names),*) #await_
         }
     };
     let chain = chain(
         paths,
         quote! {
             test { #plain } { #(#cfg)* } { #test #(#leaf)* } #is_async #callable { #vis } #name
-            [{ [#name] {} { #hidden() } }]
+            { #(#sig),* } [{ [#name] {} { #hidden(#(#names),*) } }]
         },
     );
     quote! {
@@ -446,7 +453,7 @@ pub(crate) fn single(s: Single<'_>) -> TokenStream {
         #[cfg_attr(not(test), allow(dead_code))]
         #[allow(non_snake_case)]
         #[doc(hidden)]
-        #asyncness fn #hidden() {
+        #asyncness fn #hidden(#(#sig),*) {
             #body
         }
         #chain
@@ -458,7 +465,7 @@ pub(crate) fn single(s: Single<'_>) -> TokenStream {
 pub(crate) fn cases(
     plan: &super::test::Plan<'_>,
     plain: TokenStream,
-    attrs: TokenStream,
+    (attrs, sig): (TokenStream, &[TokenStream]),
     is_async: bool,
     name: &Ident,
     leaves: impl FnOnce() -> Vec<TokenStream>,
@@ -470,7 +477,7 @@ pub(crate) fn cases(
     let leaves = leaves();
     chain(
         &paths,
-        quote!(test { #plain } {} { #attrs } #is_async false {} #name [#(#leaves)*]),
+        quote!(test { #plain } {} { #attrs } #is_async false {} #name { #(#sig),* } [#(#leaves)*]),
     )
 }
 
@@ -494,7 +501,7 @@ mod tests {
     #[test]
     fn no_entries_leave_the_plain_test() {
         let out = finish(quote! {
-            [] { test { fn plain() {} } {} { #[test] } false false {} t [{ [t] {} { __run() } }] }
+            [] { test { fn plain() {} } {} { #[test] } false false {} t {} [{ [t] {} { __run() } }] }
         });
         assert_eq!(
             out.to_string(),
@@ -509,7 +516,7 @@ mod tests {
     fn entries_multiply_and_a_repeated_fixture_counts_once() {
         let out = finish(quote! {
             [("k1" "memory" "disk") ("k2" "small") ("k1" "memory" "disk")]
-            { test { fn plain() {} } {} { #[test] } false false {} t [{ [t] {} { __run() } }] }
+            { test { fn plain() {} } {} { #[test] } false false {} t {} [{ [t] {} { __run() } }] }
         });
         // `t::memory::small` and `t::disk::small`.
         assert_eq!(names(&out), ["small", "small"]);

@@ -39,6 +39,9 @@ pub(crate) enum Source {
     Case,
     /// rstest's `#[context]`: the running test's `TestContext`, lent for `&TestContext`.
     Context { by_ref: bool },
+    /// rstest's `#[ignore]`: not resolved; another attribute macro below the test's fills
+    /// it. The number counts such parameters from 0.
+    Supplied(usize),
 }
 
 /// `#[files("glob")]` (several allowed), `#[exclude("text")]`, `#[include_dot_files]`,
@@ -126,6 +129,7 @@ pub(crate) enum Future {
 pub(crate) fn params(func: &mut ItemFn, cx: &mut Ctxt) -> Vec<Param> {
     let mut out = Vec::new();
     let generics = func.sig.generics.clone();
+    let mut supplied = 0;
     for arg in func.sig.inputs.iter_mut() {
         let typed = match arg {
             FnArg::Receiver(r) => {
@@ -147,6 +151,7 @@ pub(crate) fn params(func: &mut ItemFn, cx: &mut Ctxt) -> Vec<Param> {
         let mut future = Future::No;
         let mut lend = false;
         let mut context = false;
+        let mut ignore = false;
         let mut value_docs = Vec::new();
         let mut kept = Vec::new();
         for attr in typed.attrs.drain(..) {
@@ -166,6 +171,8 @@ pub(crate) fn params(func: &mut ItemFn, cx: &mut Ctxt) -> Vec<Param> {
                 };
             } else if path.is_ident("context") && matches!(attr.meta, Meta::Path(_)) {
                 context = true;
+            } else if path.is_ident(IGNORE) && matches!(attr.meta, Meta::Path(_)) {
+                ignore = true;
             } else if path.is_ident("by_ref") || path.is_ident("notrace") {
                 lend |= path.is_ident("by_ref");
             } else if path.is_ident(WITH) {
@@ -253,7 +260,10 @@ pub(crate) fn params(func: &mut ItemFn, cx: &mut Ctxt) -> Vec<Param> {
             );
         }
         let ty = (*typed.ty).clone();
-        let source = if context {
+        let source = if ignore {
+            supplied += 1;
+            Source::Supplied(supplied - 1)
+        } else if context {
             context_type(&ty, cx);
             Source::Context {
                 by_ref: matches!(ty, Type::Reference(_)),
