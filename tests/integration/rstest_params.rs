@@ -293,3 +293,18 @@ fn a_failing_case_reports_the_pattern_as_written() {
     assert!(text.contains("2 * 21 fails in helper runs"), "{text}");
     assert!(text.contains("\n    (c, d) = (2, 21)"), "{text}");
 }
+
+#[fixture]
+fn test_label(#[context] ctx: &TestContext) -> String {
+    format!("{}#{:?}", ctx.function(), ctx.case_index())
+}
+
+#[testrig::test]
+#[case(1)]
+#[case(2)]
+fn a_fixture_sees_the_context_of_its_test(#[case] n: usize, test_label: String) {
+    assert_eq!(
+        test_label,
+        format!("a_fixture_sees_the_context_of_its_test#Some({})", n - 1)
+    );
+}
