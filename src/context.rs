@@ -47,9 +47,21 @@ use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, OnceLock, PoisonError, RwLock};
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use std::task::{Context, Poll};
 use std::thread::ThreadId;
+use std::time::Instant;
+
+mod process;
+pub use process::single_test_process;
+
+/// What the runner knows of a test beyond its name: rstest's `Context` fields.
+#[derive(Clone, Copy)]
+pub(crate) struct Origin {
+    pub(crate) function: &'static str,
+    pub(crate) module: &'static str,
+    pub(crate) case_index: Option<usize>,
+}
 
 static NEXT_TEST_ID: AtomicU64 = AtomicU64::new(1);
 
@@ -83,6 +95,9 @@ struct Inner {
     id: u64,
     name: String,
     case_id: Option<String>,
+    /// Where the runner took the test from; `None` for [`TestContext::new`].
+    origin: Option<Origin>,
+    start: Instant,
     /// `Some` when testrig's runner drives the test and so consults it when the test ends.
     at_end: Option<Mutex<Vec<Arc<dyn AtTestEnd>>>>,
 }
@@ -105,6 +120,8 @@ impl TestContext {
                 id: NEXT_TEST_ID.fetch_add(1, Ordering::Relaxed),
                 name: name.into(),
                 case_id: case_id.map(str::to_owned),
+                origin: None,
+                start: Instant::now(),
                 at_end: None,
             }),
         }
@@ -112,12 +129,14 @@ impl TestContext {
 
     /// A context that testrig's runner drives: it consults what [`at_end`](Self::at_end)
     /// registered when the test ends.
-    pub(crate) fn driven(name: String, case_id: Option<&str>) -> Self {
+    pub(crate) fn driven(name: String, case_id: Option<&str>, origin: Origin) -> Self {
         TestContext {
             inner: Arc::new(Inner {
                 id: NEXT_TEST_ID.fetch_add(1, Ordering::Relaxed),
                 name,
                 case_id: case_id.map(str::to_owned),
+                origin: Some(origin),
+                start: Instant::now(),
                 at_end: Some(Mutex::new(Vec::new())),
             }),
         }
@@ -159,6 +178,69 @@ impl TestContext {
     /// The case id as written in `#[case(..., id = "...")]`, for parametrized tests.
     pub fn case_id(&self) -> Option<&str> {
         self.inner.case_id.as_deref()
+    }
+
+    /// The test function's name as written (rstest's `Context::name`); for a context made with
+    /// [`new`](Self::new), the last part of its name.
+    ///
+    /// ```
+    /// use testrig::prelude::*;
+    ///
+    /// #[testrig::test]
+    /// #[case::answer(42)]
+    /// fn knows_itself(#[context] ctx: TestContext, #[case] n: u32) {
+    ///     assert_eq!(ctx.function(), "knows_itself");
+    ///     assert!(ctx.module().ends_with("tests"));
+    ///     assert_eq!(ctx.case_id(), Some("answer"));
+    ///     assert_eq!(ctx.case_index(), Some(0));
+    ///     assert_eq!(n, 42);
+    /// }
+    /// # mod tests {}
+    /// # fn main() {}
+    /// ```
+    pub fn function(&self) -> &str {
+        match &self.inner.origin {
+            Some(o) => o.function,
+            None => self.inner.name.rsplit("::").next().unwrap_or_default(),
+        }
+    }
+
+    /// `module_path!()` where the test function is written (rstest's `Context::module`); for a
+    /// context made with [`new`](Self::new), its name up to the last `::`.
+    pub fn module(&self) -> &str {
+        match &self.inner.origin {
+            Some(o) => o.module,
+            None => self.inner.name.rsplit_once("::").map_or("", |(m, _)| m),
+        }
+    }
+
+    /// Which `#[case]` this is, counted from 0 in the order written (rstest's `Context::case`);
+    /// `None` for a test without cases (a value matrix alone included).
+    ///
+    /// ```
+    /// use testrig::context::TestContext;
+    ///
+    /// assert_eq!(TestContext::new("docs::plain", None).case_index(), None);
+    /// ```
+    pub fn case_index(&self) -> Option<usize> {
+        self.inner.origin.and_then(|o| o.case_index)
+    }
+
+    /// When the context was made, just before the test's set-up (rstest's `Context::start`).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use testrig::prelude::*;
+    ///
+    /// #[testrig::test]
+    /// fn measures_itself(#[context] ctx: &TestContext) {
+    ///     std::thread::sleep(Duration::from_millis(20));
+    ///     assert!(ctx.started().elapsed() >= Duration::from_millis(20));
+    /// }
+    /// # fn main() {}
+    /// ```
+    pub fn started(&self) -> Instant {
+        self.inner.start
     }
 
     /// A process-unique number for this test.
@@ -332,67 +414,6 @@ impl Drop for Running {
     }
 }
 
-/// Whether this process runs one test only, so that every thread in it works for that test.
-///
-/// True when both hold:
-/// - the process was started to run one test: nextest's process per test
-///   (`NEXTEST_EXECUTION_MODE=process-per-test`, which nextest sets for every test process),
-///   or a child of [`isolated`](crate::isolate::isolated) (`TESTRIG_ISOLATE_CHILD`);
-/// - its command line selects at most one test: `--exact` and a single name, as both nextest
-///   and testrig start it. This guards against the variables leaking into a test binary
-///   that a test starts itself to run several tests.
-///
-/// Read once per process.
-///
-/// ```
-/// // false under `cargo test` (this doctest too); true in a nextest test process
-/// if testrig::context::single_test_process() {
-///     println!("records of every thread here belong to the one running test");
-/// }
-/// ```
-pub fn single_test_process() -> bool {
-    static ONE: OnceLock<bool> = OnceLock::new();
-    *ONE.get_or_init(|| {
-        let started_for_one = std::env::var_os("NEXTEST_EXECUTION_MODE")
-            .is_some_and(|mode| mode == "process-per-test")
-            || crate::isolate::in_child();
-        started_for_one && selects_one_test(std::env::args_os().skip(1))
-    })
-}
-
-/// Whether libtest arguments select at most one test: `--exact` with one name filter.
-fn selects_one_test(args: impl IntoIterator<Item = std::ffi::OsString>) -> bool {
-    // libtest's options that take their value as the next argument.
-    const WITH_VALUE: [&str; 7] = [
-        "--test-threads",
-        "--logfile",
-        "--skip",
-        "--format",
-        "--color",
-        "--shuffle-seed",
-        "-Z",
-    ];
-    let mut exact = false;
-    let mut filters = 0;
-    let mut args = args.into_iter();
-    while let Some(arg) = args.next() {
-        let Some(arg) = arg.to_str() else {
-            filters += 1;
-            continue;
-        };
-        if arg == "--exact" {
-            exact = true;
-        } else if arg == "--list" || arg == "--bench" {
-            return false;
-        } else if WITH_VALUE.contains(&arg) {
-            args.next();
-        } else if !arg.starts_with('-') {
-            filters += 1;
-        }
-    }
-    exact && filters == 1
-}
-
 /// Returned by [`TestContext::enter`]; leaves the context when dropped.
 ///
 /// It restores a thread-local, so it stays on the thread that entered.
@@ -531,41 +552,5 @@ pub(crate) fn own_test_hint(waiter: Owner, holder: &Holder) -> String {
              without its context and waits for its own test. {fix}",
             holding.name()
         )
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::selects_one_test;
-
-    fn one(args: &[&str]) -> bool {
-        selects_one_test(args.iter().map(std::ffi::OsString::from))
-    }
-
-    #[test]
-    fn one_test_means_exact_and_a_single_name() {
-        // as nextest and testrig's isolated children start a test
-        assert!(one(&["--exact", "log::t", "--nocapture"]));
-        assert!(one(&[
-            "log::t",
-            "--exact",
-            "--nocapture",
-            "--test-threads=1",
-            "--include-ignored"
-        ]));
-        assert!(one(&["--test-threads", "16", "--exact", "t"]));
-        assert!(one(&[
-            "--skip", "other", "--exact", "t", "--format", "json", "-Z", "x"
-        ]));
-    }
-
-    #[test]
-    fn anything_that_may_run_several_tests_is_not_one() {
-        assert!(!one(&[]));
-        assert!(!one(&["--exact"]));
-        assert!(!one(&["t"]));
-        assert!(!one(&["--exact", "a", "b"]));
-        assert!(!one(&["--list", "--exact", "t"]));
-        assert!(!one(&["--test-threads", "16", "--exact"]));
     }
 }

@@ -58,3 +58,43 @@ fn a_case_whose_types_cannot_be_inferred_is_an_error_at_that_case() {
         .expect("the bad case is in the file");
     assert!(text.contains(&format!("tests/cases.rs:{line}:")), "{text}");
 }
+
+#[test]
+fn a_string_literal_for_a_type_without_from_str_is_an_error_at_the_literal() {
+    let (ok, text) = clippy(&["--features", "bad-literal"]);
+    assert!(!ok, "{text}");
+    assert!(
+        text.contains(
+            "a string literal cannot become a `Port`: it is neither `&str` nor `FromStr`"
+        ),
+        "{text}"
+    );
+    let source = include_str!("lint-crate/tests/cases.rs");
+    let line = 1 + source
+        .lines()
+        .position(|l| l == "#[case(\"8080\")]")
+        .expect("the bad case is in the file");
+    assert!(text.contains(&format!("tests/cases.rs:{line}:8")), "{text}");
+}
+
+#[test]
+fn an_ignored_parameter_is_filled_by_the_attribute_macro_below() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = Command::new(env!("CARGO"))
+        .args(["test", "--quiet", "--test", "supplied", "--manifest-path"])
+        .arg(root.join("tests/lint-crate/Cargo.toml"))
+        .env(
+            "CARGO_TARGET_DIR",
+            Path::new(env!("CARGO_TARGET_TMPDIR")).join("lint-demo"),
+        )
+        .env_remove("RUSTFLAGS")
+        .output()
+        .expect("cargo runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(text.contains("6 passed"), "{text}");
+}

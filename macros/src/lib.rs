@@ -9,6 +9,7 @@ mod entry;
 mod expand;
 mod files;
 mod item;
+mod literal;
 mod naming;
 mod params;
 mod parse;

@@ -59,6 +59,13 @@ pub(crate) fn fixture(func: &ItemFn, args: &FixtureArgs, params: &[Param], cx: &
     for p in params {
         fixture_param(p, cx);
         takes_itself(func, p, cx);
+        if let Source::Supplied(_) = p.source {
+            cx.error(
+                p.span,
+                "`#[ignore]` leaves a test's parameter to another attribute macro; a fixture's \
+                 parameters are testrig's to fill: remove `#[ignore]`",
+            );
+        }
         if let Source::Values(_) | Source::Strategy(_) | Source::Case | Source::Files(_) = p.source
         {
             cx.error(
@@ -137,7 +144,8 @@ fn generics(func: &ItemFn, cx: &mut Ctxt) {
 
 fn fixture_param(p: &Param, cx: &mut Ctxt) {
     if p.name.is_empty()
-        && let Source::Fixture { .. } = p.source
+        && let Source::Fixture { path, .. } = &p.source
+        && path.is_ident("__testrig_no_name")
     {
         cx.error(
             p.span,

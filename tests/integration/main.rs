@@ -22,6 +22,7 @@ mod rstest_compact;
 mod rstest_extras;
 mod rstest_fixtures;
 mod rstest_forms;
+mod rstest_params;
 mod session;
 mod stress;
 mod teardown;

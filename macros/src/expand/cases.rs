@@ -44,9 +44,14 @@ pub(super) fn many(
             if let Source::Files(f) = &plan.params[*i].source {
                 return f.names.clone();
             }
+            let docs = &plan.params[*i].value_docs;
             let texts: Vec<String> = values
                 .iter()
-                .map(|v| source_text(v.to_token_stream()))
+                .enumerate()
+                .map(|(k, v)| match docs.get(k) {
+                    Some(Some(doc)) => doc.clone(),
+                    _ => source_text(v.to_token_stream()),
+                })
                 .collect();
             naming::value_names(&plan.params[*i].name, &texts)
         })
@@ -111,7 +116,13 @@ pub(super) fn many(
         && bound
             .iter()
             .all(|&i| !plan.params[i].by_ref && plan.params[i].future == Future::No)
-        && plan.cases.iter().all(|c| c.values.iter().all(const_like));
+        && plan.cases.iter().all(|c| c.values.iter().all(const_like))
+        && plan.cases.iter().all(|c| {
+            c.values
+                .iter()
+                .zip(&bound_types)
+                .all(|(v, ty)| crate::literal::convert(ty, v, &func.sig.generics).is_none())
+        });
     // Each case's test is one call of this, so that a case costs what a hand-written
     // `#[test]` does.
     let (run_body, run_async) = drive.case_call(
@@ -120,9 +131,16 @@ pub(super) fn many(
         quote!(__case),
         quote!(super::#body_fn),
     );
+    let supplied = super::test::Supplied::of(plan.params, &func);
+    let (sig, names) = (&supplied.sig, supplied.names());
+    let run_body = supplied.wrap(run_body, run_async);
     let run_fn = {
         let asyncness = run_async.then(|| quote!(async));
-        quote!(#asyncness fn __testrig_run(__case: usize, __record: &'static str) { #run_body })
+        quote! {
+            #asyncness fn __testrig_run(__case: usize, __record: &'static str, #(#sig),*) {
+                #run_body
+            }
+        }
     };
     let mut rows = Vec::new();
     let mut arms = Vec::new();
@@ -145,6 +163,13 @@ pub(super) fn many(
                 Some(value) => {
                     let text = source_text(value.to_token_stream());
                     report += &format!("\n    {} = {text}", param_label(param));
+                    let value = match func.sig.inputs.iter().nth(i) {
+                        Some(syn::FnArg::Typed(t)) => {
+                            crate::literal::convert(&t.ty, &value, &func.sig.generics)
+                                .unwrap_or(value)
+                        }
+                        _ => value,
+                    };
                     let value = match (param.future, param.by_ref) {
                         (Future::Await, _) => quote!((#value).await),
                         (_, true) => quote!(&#value),
@@ -171,8 +196,16 @@ pub(super) fn many(
             .and_then(|c| c.xfail.as_ref())
             .map(|r| format!("x{}", r.value()))
             .unwrap_or_default();
-        let mut fields = vec![id, leaf.names.join("::"), line.to_string(), report, xfail];
-        // A sixth field, written only when needed: `!` for a bare `should_panic` mark (a
+        let position = leaf.case.map(|i| i.to_string()).unwrap_or_default();
+        let mut fields = vec![
+            id,
+            leaf.names.join("::"),
+            line.to_string(),
+            position,
+            report,
+            xfail,
+        ];
+        // A last field, written only when needed: `!` for a bare `should_panic` mark (a
         // timeout must not count as its panic), then the case's own time limit.
         let bare_should_panic = case.is_some_and(|c| matches!(c.should_panic, Some(None)));
         let limit = case.and_then(|c| c.timeout.as_ref()).map(|l| l.value());
@@ -210,8 +243,8 @@ pub(super) fn many(
         });
         let up = leaf.module.as_ref().map(|_| quote!(super::));
         let run = match run_async {
-            true => quote!(#up __testrig_run(#index_lit, #record).await),
-            false => quote!(#up __testrig_run(#index_lit, #record)),
+            true => quote!(#up __testrig_run(#index_lit, #record, #(#names),*).await),
+            false => quote!(#up __testrig_run(#index_lit, #record, #(#names),*)),
         };
         let asyncness = run_async.then(|| quote!(async));
         let marks = case.map(marks).unwrap_or_default();
@@ -225,7 +258,7 @@ pub(super) fn many(
                     #test
                     #(#leaf_attrs)*
                     #marks
-                    #asyncness fn #ident() {
+                    #asyncness fn #ident(#(#sig),*) {
                         #run
                     }
                 };
@@ -301,8 +334,8 @@ pub(super) fn many(
                     #test
                     #(#leaf_attrs)*
                     $(#[$mark])*
-                    #asyncness fn $name() {
-                        __testrig_run($index, $record) #await_
+                    #asyncness fn $name(#(#sig),*) {
+                        __testrig_run($index, $record, #(#names),*) #await_
                     }
                 )*};
             }
@@ -312,7 +345,7 @@ pub(super) fn many(
     let tests = super::params::cases(
         plan,
         quote!(#tests #(#nested)*),
-        quote!(#test #(#leaf_attrs)*),
+        (quote!(#test #(#leaf_attrs)*), sig),
         run_async,
         || {
             leaves
@@ -324,7 +357,7 @@ pub(super) fn many(
                     let marks = leaf.case.map(|i| marks(&plan.cases[i])).unwrap_or_default();
                     let record = &records[index];
                     let index = proc_macro2::Literal::usize_unsuffixed(index);
-                    quote!({ [#(#path)*] { #marks } { __testrig_run(#index, #record) } })
+                    quote!({ [#(#path)*] { #marks } { __testrig_run(#index, #record, #(#names),*) } })
                 })
                 .collect()
         },
@@ -428,10 +461,10 @@ fn contains_impl(ty: &syn::Type) -> bool {
 }
 
 fn param_label(p: &Param) -> String {
-    if p.name.is_empty() {
-        "_".to_owned()
-    } else {
-        p.name.clone()
+    match &p.pattern {
+        Some(pattern) => pattern.clone(),
+        None if p.name.is_empty() => "_".to_owned(),
+        None => p.name.clone(),
     }
 }
 

@@ -202,6 +202,11 @@ fn resolve(param: &Param, is_async: bool) -> TokenStream {
     let (path, by_ref, with) = match &param.source {
         Source::Fixture { path, by_ref, with } => (path, by_ref, with),
         Source::Default(value) => return quote_spanned!(span=> #value),
+        Source::Supplied(index) => return quote_spanned!(span=> __r.supplied(#index)),
+        Source::Context { by_ref: true } => return quote_spanned!(span=> __r.context()),
+        Source::Context { by_ref: false } => {
+            return quote_spanned!(span=> ::core::clone::Clone::clone(__r.context()));
+        }
         _ => return quote!(()),
     };
     if param.opaque && with.is_empty() {

@@ -243,6 +243,7 @@ pub(crate) fn finish(input: TokenStream) -> TokenStream {
         cfg: next_group(&mut iter).stream(),
         attrs: next_group(&mut iter).stream(),
         is_async: next_ident(&mut iter) == "true",
+        sig: next_group(&mut iter).stream(),
     };
     let leaves = read_leaves(&next_group(&mut iter));
     let tests = test.expand(&entries, &leaves);
@@ -283,6 +284,8 @@ struct Test {
     cfg: TokenStream,
     attrs: TokenStream,
     is_async: bool,
+    /// rstest's `#[ignore]` parameters, `name: Type`, kept on every generated test.
+    sig: TokenStream,
 }
 
 /// A test as the case expansion made it: where it sits, its marks, the call that runs it.
@@ -361,7 +364,7 @@ impl Test {
         let p = quote!(::testrig::__private);
         let combos = super::combinations(entries.iter().map(|e| e.ids.len()));
         let params_of = |combo: &[usize]| params_of(entries, combo);
-        let (cfg, attrs) = (&self.cfg, &self.attrs);
+        let (cfg, attrs, sig) = (&self.cfg, &self.attrs, &self.sig);
         let mut tree = Tree::default();
         for leaf in leaves {
             for combo in &combos {
@@ -381,7 +384,7 @@ impl Test {
                     quote! {
                         #attrs
                         #marks
-                        async fn #ident() {
+                        async fn #ident(#sig) {
                             #p::with_params_async(#params, #(#up)* #call).await
                         }
                     }
@@ -389,7 +392,7 @@ impl Test {
                     quote! {
                         #attrs
                         #marks
-                        fn #ident() {
+                        fn #ident(#sig) {
                             #p::with_params(#params, || #(#up)* #call)
                         }
                     }
@@ -418,6 +421,7 @@ pub(crate) struct Single<'a> {
     pub(crate) name: &'a Ident,
     /// What the test function holds when no fixture is parametrized.
     pub(crate) body: TokenStream,
+    pub(crate) supplied: &'a super::test::Supplied,
 }
 
 /// The test's body moves to a hidden function; the chain then writes the test function (as
@@ -432,8 +436,10 @@ pub(crate) fn single(s: Single<'_>) -> TokenStream {
         is_async,
         name,
         body,
+        supplied,
     } = s;
     let hidden = format_ident!("__testrig_p_{}", name);
+    let (sig, names) = (&supplied.sig, supplied.names());
     let asyncness = is_async.then(|| quote!(async));
     let await_ = is_async.then(|| quote!(.await));
     let callable = test.is_empty() && !leaf.iter().any(crate::parse::is_test_attr);
@@ -442,7 +448,7 @@ pub(crate) fn single(s: Single<'_>) -> TokenStream {
         #[cfg_attr(not(test), allow(dead_code))]
         #[allow(non_snake_case)]
         #[doc(hidden)]
-        #asyncness fn #hidden() {
+        #asyncness fn #hidden(#(#sig),*) {
             #body
         }
     };
@@ -462,15 +468,15 @@ pub(crate) fn single(s: Single<'_>) -> TokenStream {
         #(#cfg)*
         #test
         #(#leaf)*
-        #vis #asyncness fn #name() {
-            #hidden() #await_
+        #vis #asyncness fn #name(#(#sig),*) {
+            #hidden(#(#names),*) #await_
         }
     };
     let chain = chain(
         paths,
         quote! {
             test { #hidden_fn } { #plain } { #(#cfg)* } { #test #(#leaf)* } #is_async
-            [{ [#name] {} { #hidden() } }]
+            { #(#sig),* } [{ [#name] {} { #hidden(#(#names),*) } }]
         },
     );
     quote!(#chain)
@@ -481,7 +487,7 @@ pub(crate) fn single(s: Single<'_>) -> TokenStream {
 pub(crate) fn cases(
     plan: &super::test::Plan<'_>,
     plain: TokenStream,
-    attrs: TokenStream,
+    (attrs, sig): (TokenStream, &[TokenStream]),
     is_async: bool,
     leaves: impl FnOnce() -> Vec<TokenStream>,
 ) -> TokenStream {
@@ -492,7 +498,7 @@ pub(crate) fn cases(
     let leaves = leaves();
     chain(
         &paths,
-        quote!(test {} { #plain } {} { #attrs } #is_async [#(#leaves)*]),
+        quote!(test {} { #plain } {} { #attrs } #is_async { #(#sig),* } [#(#leaves)*]),
     )
 }
 
@@ -516,7 +522,7 @@ mod tests {
     #[test]
     fn no_entries_leave_the_plain_test() {
         let out = finish(quote! {
-            [] { test {} { fn plain() {} } {} { #[test] } false [{ [t] {} { __run() } }] }
+            [] { test {} { fn plain() {} } {} { #[test] } false {} [{ [t] {} { __run() } }] }
         });
         assert_eq!(
             out.to_string(),
@@ -531,7 +537,7 @@ mod tests {
     fn entries_multiply_and_a_repeated_fixture_counts_once() {
         let out = finish(quote! {
             [("k1" "memory" "disk") ("k2" "small") ("k1" "memory" "disk")]
-            { test {} { fn plain() {} } {} { #[test] } false [{ [t] {} { __run() } }] }
+            { test {} { fn plain() {} } {} { #[test] } false {} [{ [t] {} { __run() } }] }
         });
         // `t::memory::small` and `t::disk::small`.
         assert_eq!(names(&out), ["small", "small"]);

@@ -70,6 +70,20 @@ fn split_attrs(attrs: Vec<Attribute>) -> Attrs {
 pub(crate) fn expand(plan: Plan<'_>) -> TokenStream {
     let mut func = plan.func.clone();
     let attrs = split_attrs(std::mem::take(&mut func.attrs));
+    if !attrs.has_test
+        && let Some(p) = plan
+            .params
+            .iter()
+            .find(|p| matches!(p.source, Source::Supplied(_)))
+    {
+        return syn::Error::new(
+            p.span,
+            "`#[ignore]` leaves this parameter to another attribute macro below \
+             `#[testrig::test]` that fills it (`#[sqlx::test]`, say); add that macro, or drop \
+             `#[ignore]` to have testrig resolve the parameter",
+        )
+        .to_compile_error();
+    }
     let matrix: Vec<(usize, &Vec<Expr>)> = plan
         .params
         .iter()
@@ -220,6 +234,56 @@ pub(super) fn meta_static(
     }
 }
 
+/// rstest's `#[ignore]` parameters: testrig leaves them in each generated test's signature,
+/// for another attribute macro below it (`#[sqlx::test]`) to fill, and hands what that macro
+/// passes to the runner.
+pub(crate) struct Supplied {
+    /// `name: Type`, one per `#[ignore]` parameter.
+    pub(super) sig: Vec<TokenStream>,
+    names: Vec<Ident>,
+}
+
+impl Supplied {
+    pub(super) fn of(params: &[Param], func: &ItemFn) -> Supplied {
+        let mut out = Supplied {
+            sig: Vec::new(),
+            names: Vec::new(),
+        };
+        for (param, arg) in params.iter().zip(&func.sig.inputs) {
+            let (Source::Supplied(k), syn::FnArg::Typed(t)) = (&param.source, arg) else {
+                continue;
+            };
+            let name = match &*t.pat {
+                syn::Pat::Ident(p) => p.ident.clone(),
+                _ => Ident::new(&format!("__testrig_supplied_{k}"), param.span),
+            };
+            let ty = &t.ty;
+            out.sig.push(quote!(#name: #ty));
+            out.names.push(name);
+        }
+        out
+    }
+
+    pub(super) fn names(&self) -> &[Ident] {
+        &self.names
+    }
+
+    /// `run` (the runner call of a generated test) with the supplied values pending for it.
+    pub(super) fn wrap(&self, run: TokenStream, is_async: bool) -> TokenStream {
+        if self.names.is_empty() {
+            return run;
+        }
+        let p = quote!(::testrig::__private);
+        let names = &self.names;
+        let values = quote!(::std::vec![#(#p::supply(#names)),*]);
+        if is_async {
+            quote!(#p::with_supplied_async(#values, async move { #run }).await)
+        } else {
+            quote!(#p::with_supplied(#values, || { #run }))
+        }
+    }
+}
+
 pub(super) fn test_attr(plan: &Plan<'_>, attrs: &Attrs, drive: &Drive) -> TokenStream {
     if plan.add_test_attr && !attrs.has_test && !(drive.is_async && drive.runtime) {
         quote!(#[::core::prelude::v1::test])
@@ -289,13 +353,16 @@ fn single(plan: &Plan<'_>, mut func: ItemFn, attrs: Attrs) -> TokenStream {
             .push(syn::parse_quote!(#[allow(clippy::needless_pass_by_value)]));
     }
     func.vis = syn::Visibility::Inherited;
+    let supplied = Supplied::of(plan.params, &func);
+    let run = supplied.wrap(run, leaf_async);
+    let sig = &supplied.sig;
     let paths = super::params::test_paths(plan.uses, plan.params, &plan.bound);
     if !super::params::needed(&paths) {
         return quote! {
             #(#cfg)*
             #test
             #(#leaf)*
-            #vis #asyncness fn #name() {
+            #vis #asyncness fn #name(#(#sig),*) {
                 #func
                 #meta
                 #run
@@ -311,5 +378,6 @@ fn single(plan: &Plan<'_>, mut func: ItemFn, attrs: Attrs) -> TokenStream {
         is_async: leaf_async,
         name: &name,
         body: quote!(#func #meta #run),
+        supplied: &supplied,
     })
 }

@@ -125,6 +125,23 @@ fn generic_not_inferred<T: std::fmt::Debug + Default>(#[case] value: T) {
     assert!(format!("{value:?}").len() < 10);
 }
 
+#[cfg(feature = "bad-literal")]
+pub struct Port(pub u16);
+
+#[cfg(feature = "bad-literal")]
+#[testrig::test]
+#[case("8080")]
+fn literal_not_from_str(#[case] port: Port) {
+    assert!(port.0 > 0);
+}
+
+#[testrig::test]
+#[case::parsed("8080")]
+fn literal_parsed(#[case] port: u16, #[context] ctx: TestContext) {
+    assert_eq!(port, 8080);
+    assert_eq!(ctx.case_id(), Some("parsed"));
+}
+
 #[fixture]
 fn first_line(lines: Vec<Line>) -> String {
     lines[0].text.clone()
