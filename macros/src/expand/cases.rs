@@ -143,8 +143,15 @@ pub(super) fn many(
             };
             match value {
                 Some(value) => {
-                    let text = source_text(value.to_token_stream());
-                    report += &format!("\n    {} = {text}", param_label(param));
+                    report += "\n    ";
+                    report += param_label(param);
+                    report += " = ";
+                    report += &source_text(value.clone());
+                    // In table mode the values go to the table as written; the one call
+                    // reads them from there.
+                    if table_mode {
+                        continue;
+                    }
                     let value = match (param.future, param.by_ref) {
                         (Future::Await, _) => quote!((#value).await),
                         (_, true) => quote!(&#value),
@@ -152,6 +159,7 @@ pub(super) fn many(
                     };
                     args.push(value);
                 }
+                None if table_mode => {}
                 None => args.push(dep(param, is_async)),
             }
         }
@@ -186,28 +194,33 @@ pub(super) fn many(
                 record.push('\x1f');
             }
             // The separator is a control character no id or source text contains.
-            record.extend(field.chars().filter(|c| *c != '\x1f'));
+            if field.contains('\x1f') {
+                record.extend(field.chars().filter(|c| *c != '\x1f'));
+            } else {
+                record += field;
+            }
         }
         let record = proc_macro2::Literal::string(&record);
         records.push(record.clone());
-        // Spanned at the case: a case whose values leave a generic parameter open, or
-        // do not fit the parameter types, is reported at its own `#[case]`.
-        let span = case.map_or(name.span(), |c| c.attr_span);
-        let mut callee = name.clone();
-        callee.set_span(span);
-        let call = quote_spanned!(span=> #callee(#(#args),*));
+        let index_lit = proc_macro2::Literal::usize_unsuffixed(index);
         if table_mode {
             let values = &case.expect("table mode has cases").values;
             rows.push(quote!((#(#values,)*)));
-        }
-        let index_lit = proc_macro2::Literal::usize_unsuffixed(index);
-        arms.push(if is_async {
-            quote!(#index_lit => #p::boxed(async move { #p::check(#call.await) }),)
-        } else if drive.unit {
-            quote!(#index_lit => #call,)
         } else {
-            quote!(#index_lit => #p::check(#call),)
-        });
+            // Spanned at the case: a case whose values leave a generic parameter open, or
+            // do not fit the parameter types, is reported at its own `#[case]`.
+            let span = case.map_or(name.span(), |c| c.attr_span);
+            let mut callee = name.clone();
+            callee.set_span(span);
+            let call = quote_spanned!(span=> #callee(#(#args),*));
+            arms.push(if is_async {
+                quote!(#index_lit => #p::boxed(async move { #p::check(#call.await) }),)
+            } else if drive.unit {
+                quote!(#index_lit => #call,)
+            } else {
+                quote!(#index_lit => #p::check(#call),)
+            });
+        }
         let up = leaf.module.as_ref().map(|_| quote!(super::));
         let run = match run_async {
             true => quote!(#up __testrig_run(#index_lit, #record).await),
@@ -217,23 +230,20 @@ pub(super) fn many(
         let marks = case.map(marks).unwrap_or_default();
         let leaf_attrs = &attrs.leaf;
         let ident = &leaf.ident;
-        match &leaf.module {
-            // Listed for the `macro_rules!` below: three tokens per case (plus its marks).
-            None => top.push(quote!(#marks #ident #index_lit #record)),
-            Some(m) => {
-                let test_fn = quote! {
-                    #test
-                    #(#leaf_attrs)*
-                    #marks
-                    #asyncness fn #ident() {
-                        #run
-                    }
-                };
-                match nested.iter_mut().find(|(n, _)| n == m) {
-                    Some((_, list)) => list.push(test_fn),
-                    None => nested.push((m.clone(), vec![test_fn])),
-                }
+        let test_fn = quote! {
+            #test
+            #(#leaf_attrs)*
+            #marks
+            #asyncness fn #ident() {
+                #run
             }
+        };
+        match &leaf.module {
+            None => top.push(test_fn),
+            Some(m) => match nested.iter_mut().find(|(n, _)| n == m) {
+                Some((_, list)) => list.push(test_fn),
+                None => nested.push((m.clone(), vec![test_fn])),
+            },
         }
     }
     let nested = nested.into_iter().map(|(m, list)| {
@@ -283,32 +293,12 @@ pub(super) fn many(
             }
         }
     };
-    // One `macro_rules!` writes the tests: the proc macro hands over three tokens per case
-    // instead of building every test function token by token. It is invoked per chunk of
-    // cases: matching one invocation costs more than linear time in its length.
+    // The tests are written out here rather than by a `macro_rules!` of the test's own:
+    // defining and matching one per test function costs more than the tokens it saves.
     let leaf_attrs = &attrs.leaf;
-    let tests = if top.is_empty() {
-        quote!()
-    } else {
-        let asyncness = run_async.then(|| quote!(async));
-        let await_ = run_async.then(|| quote!(.await));
-        let chunks = top
-            .chunks(64)
-            .map(|chunk| quote!(__testrig_tests! { #(#chunk)* }));
-        quote! {
-            macro_rules! __testrig_tests {
-                ($($(#[$mark:meta])* $name:ident $index:literal $record:literal)*) => {$(
-                    #test
-                    #(#leaf_attrs)*
-                    $(#[$mark])*
-                    #asyncness fn $name() {
-                        __testrig_run($index, $record) #await_
-                    }
-                )*};
-            }
-            #(#chunks)*
-        }
-    };
+    let tests = quote!(#(#top)*);
+    let params_needed =
+        super::params::needed(&super::params::test_paths(plan.uses, plan.params, bound));
     let tests = super::params::cases(
         plan,
         quote!(#tests #(#nested)*),
@@ -330,6 +320,15 @@ pub(super) fn many(
                 .collect()
         },
     );
+    // The module names only its own items and `super::`, unless it holds what the user
+    // wrote: attributes of the tests, `#[fixture_use]` paths in its `static`, or the
+    // parametrized fixtures' expansion.
+    let glob = (!attrs.leaf.is_empty() || !plan.uses.is_empty() || params_needed).then(|| {
+        quote!(
+            #[allow(unused_imports)]
+            use super::*;
+        )
+    });
     let Attrs { cfg, rest, .. } = attrs;
     func.attrs = rest;
     // `#[by_ref]` lends a case value: `&vec![..]` is testrig's borrow, not the user's.
@@ -357,8 +356,7 @@ pub(super) fn many(
         #[cfg(test)]
         #[allow(non_snake_case)]
         mod #name {
-            #[allow(unused_imports)]
-            use super::*;
+            #glob
             #meta
             #run_fn
             #tests
@@ -428,12 +426,8 @@ fn contains_impl(ty: &syn::Type) -> bool {
     ty.to_token_stream().into_iter().any(any)
 }
 
-fn param_label(p: &Param) -> String {
-    if p.name.is_empty() {
-        "_".to_owned()
-    } else {
-        p.name.clone()
-    }
+fn param_label(p: &Param) -> &str {
+    if p.name.is_empty() { "_" } else { &p.name }
 }
 
 fn marks(case: &CaseAttr) -> TokenStream {
