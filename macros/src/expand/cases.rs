@@ -89,7 +89,12 @@ pub(super) fn many(
     }
 
     let test = test_attr(plan, &attrs, &drive);
-    let meta = meta_static(plan, &attrs, &name, is_async);
+    let (meta, meta_item) = meta_static(plan, &attrs, &name, is_async, !is_async);
+    let (meta, meta_ref) = if meta_item {
+        (meta, quote!(&__TESTRIG_META))
+    } else {
+        (quote!(), meta)
+    };
     let p = quote!(::testrig::__private);
     let bound = &plan.bound;
     let bound_types: Vec<syn::Type> = bound
@@ -115,7 +120,7 @@ pub(super) fn many(
     // Each case's test is one call of this, so that a case costs what a hand-written
     // `#[test]` does.
     let (run_body, run_async) = drive.case_call(
-        quote!(__TESTRIG_META),
+        meta_ref,
         quote!(__record),
         quote!(__case),
         quote!(super::#body_fn),
@@ -255,7 +260,8 @@ pub(super) fn many(
     });
     let ret = is_async.then(|| quote!(-> #p::BoxFuture<'_, ()>));
     let body = if table_mode {
-        // One call for every case: the values come from a `const` table by index.
+        // One call for every case: the values come from a table by index. A table of
+        // constants is promoted to a `'static` in place, no item of its own to check.
         let vars: Vec<Ident> = (0..bound.len())
             .map(|i| Ident::new(&format!("__v{i}"), Span::call_site()))
             .collect();
@@ -274,8 +280,7 @@ pub(super) fn many(
             quote!(#p::check(#call))
         };
         quote! {
-            const __TESTRIG_VALUES: &[(#(#bound_types,)*)] = &[#(#rows),*];
-            let (#(#vars,)*) = #p::nth_case(__TESTRIG_VALUES, __case);
+            let (#(#vars,)*) = #p::nth_case::<(#(#bound_types,)*)>(&[#(#rows),*], __case);
             #call
         }
     } else if is_async {
@@ -367,7 +372,7 @@ pub(super) fn many(
 /// A value that is surely a constant expression: literals, paths (constants, unit
 /// variants), negations, and tuples, arrays and references of those; no calls, macros,
 /// blocks, method calls or operators other than unary `-`. Cases whose values are all like
-/// this are stored in one `const` table instead of one call each.
+/// this are stored in one table of constants instead of one call each.
 fn const_like(tokens: &TokenStream) -> bool {
     let mut prev_ident = false;
     for tt in tokens.clone() {
@@ -392,7 +397,7 @@ fn const_like(tokens: &TokenStream) -> bool {
     true
 }
 
-/// A parameter type that is surely `Copy` and can be spelled in a `const` item: primitive
+/// A parameter type that is surely `Copy` and can be spelled in a type argument: primitive
 /// scalars, shared references, and tuples and arrays of those. Cases of such types read their
 /// values from one table; reading one costs the same however many cases there are.
 fn copy_type(ty: &syn::Type) -> bool {
