@@ -58,7 +58,8 @@ pub(super) fn many(
     } else {
         (0..plan.cases.len()).map(Some).collect()
     };
-    let case_names = naming::case_names(&crate::valid::labels(plan.cases));
+    let labels = crate::valid::labels(plan.cases);
+    let case_names = naming::case_names(&labels);
     for case in case_idx {
         let case_name = case.map(|i| case_names[i].clone());
         let span = case.map_or(name.span(), |i| plan.cases[i].attr_span);
@@ -168,15 +169,10 @@ pub(super) fn many(
                 None => args.push(dep(param, is_async)),
             }
         }
-        let id = match case {
-            Some(c) => c.id.as_ref().map_or_else(
-                || {
-                    c.short
-                        .as_ref()
-                        .map_or_else(|| leaf.names[0].clone(), |s| s.unraw().to_string())
-                },
-                |s| s.value(),
-            ),
+        // The id as written (its string's value, or rstest's `case::name`), read once above.
+        let id = match leaf.case.map(|i| &labels[i]) {
+            Some(naming::CaseLabel::Id(text) | naming::CaseLabel::Short(text)) => text.clone(),
+            Some(naming::CaseLabel::None) => leaf.names[0].clone(),
             None => leaf.names.join("::"),
         };
         let line = line_of(case.map_or(name.span(), |c| c.attr_span)).unwrap_or(0);
