@@ -44,11 +44,16 @@ fn group_text(tokens: &TokenStream) -> Option<String> {
     let (Some(TokenTree::Group(g)), None) = (iter.next(), iter.next()) else {
         return None;
     };
-    if !matches!(g.delimiter(), Delimiter::Parenthesis | Delimiter::Bracket) {
-        return None;
-    }
+    let (open, close) = match g.delimiter() {
+        Delimiter::Parenthesis => ('(', ')'),
+        Delimiter::Bracket => ('[', ']'),
+        _ => return None,
+    };
     let text = g.span().unwrap().source_text()?;
-    let plain = !text.contains(['\n', '\r', '\t', '$', '"', '\''])
+    // A group made by another macro may carry that macro's call site as its span.
+    let plain = text.starts_with(open)
+        && text.ends_with(close)
+        && !text.contains(['\n', '\r', '\t', '$', '"', '\''])
         && !text.contains("  ")
         && !text.contains("//")
         && !text.contains("/*");
