@@ -5,7 +5,7 @@
 # one case cost more (or makes a case's cost grow with its neighbours) shows up. Not run by CI.
 #
 #   one-fn   N_ONE_FN (10000) cases in ONE testrig function, beside N_ONE_FN hand-written
-#            `#[test]`s calling one body: build time, run time, binary size.
+#            `#[test]`s calling one body: build time, run time, binary size (and its sections).
 #            A case must cost the same whatever the number of cases beside it.
 #   markers  N_MARKERS (1000) cases over functions of 10 cases that take a fixture first and
 #            their case values after it, marked `#[case]`: testrig against rstest.
@@ -134,11 +134,28 @@ bench() { # bench N KIND...
   done
 }
 ratio() { echo "scale=2; $1 / $2" | bc -l | sed 's/^\./0./'; }
+# The binary by section (binutils' `size`), so a constant overhead shows where it lives:
+# code (.text), constants (.rodata), or debug info, which the linker takes whole from every
+# codegen unit of a dependency that the tests reach.
+sections() { # sections KIND...
+  command -v size >/dev/null 2>&1 || { echo "   (no binutils 'size': no section figures)"; return; }
+  local kind
+  for kind in "$@"; do
+    size -A "${BIN[$kind]}" | awk -v k="$kind" '
+      $1 ~ /^\./ { mb = $2 / 1048576; total += mb
+        if ($1 == ".text" || $1 == ".rodata" || $1 == ".debug_info" || $1 == ".debug_str" || $1 == ".debug_line") s[$1] = mb
+        else if ($1 ~ /^\.debug_/) debug += mb; else rest += mb }
+      END { printf "   %-18s MB: .text %.2f  .rodata %.2f  .debug_info %.2f  .debug_str %.2f  .debug_line %.2f  other .debug_* %.2f  rest %.2f  (sections %.2f)\n",
+        k, s[".text"], s[".rodata"], s[".debug_info"], s[".debug_str"], s[".debug_line"], debug, rest, total }'
+  done
+}
 
 bench "$N1" one-plain one-testrig
+sections one-plain one-testrig
 echo "load avg: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "SUMMARY cases-one-fn N=$N1 testrig/plain: build=$(ratio "${BUILD[one-testrig]}" "${BUILD[one-plain]}")x (<=1.15) run=$(ratio "${RUN[one-testrig]}" "${RUN[one-plain]}")x (<=1.1) binary=$(ratio "${SIZE[one-testrig]}" "${SIZE[one-plain]}")x (<=1.5)"
 
 bench "$N2" markers-rstest markers-testrig
+sections markers-rstest markers-testrig
 echo "load avg: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "SUMMARY cases-markers N=$N2 testrig/rstest: build=$(ratio "${BUILD[markers-testrig]}" "${BUILD[markers-rstest]}")x run=$(ratio "${RUN[markers-testrig]}" "${RUN[markers-rstest]}")x binary=$(ratio "${SIZE[markers-testrig]}" "${SIZE[markers-rstest]}")x"

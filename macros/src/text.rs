@@ -16,6 +16,9 @@ pub(crate) fn source_text(tokens: TokenStream) -> String {
     {
         return tt.to_string();
     }
+    if let Some(text) = group_text(&tokens) {
+        return text;
+    }
     let mut pieces = Vec::new();
     flatten(tokens, &mut pieces);
     let mut out = String::new();
@@ -30,6 +33,31 @@ pub(crate) fn source_text(tokens: TokenStream) -> String {
         last_end = Some(end);
     }
     out
+}
+
+/// One bracketed group (a tuple, an array) on one line: the source text under its span,
+/// one request to the compiler instead of two per token. Only text that the token walk
+/// would give back unchanged: no comment, no run of whitespace, no `$` (a group written in a
+/// `macro_rules!` body has that body's text under its span).
+fn group_text(tokens: &TokenStream) -> Option<String> {
+    let mut iter = tokens.clone().into_iter();
+    let (Some(TokenTree::Group(g)), None) = (iter.next(), iter.next()) else {
+        return None;
+    };
+    let (open, close) = match g.delimiter() {
+        Delimiter::Parenthesis => ('(', ')'),
+        Delimiter::Bracket => ('[', ']'),
+        _ => return None,
+    };
+    let text = g.span().unwrap().source_text()?;
+    // A group made by another macro may carry that macro's call site as its span.
+    let plain = text.starts_with(open)
+        && text.ends_with(close)
+        && !text.contains(['\n', '\r', '\t', '$', '"', '\''])
+        && !text.contains("  ")
+        && !text.contains("//")
+        && !text.contains("/*");
+    plain.then_some(text)
 }
 
 type Pos = (usize, usize);

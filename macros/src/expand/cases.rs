@@ -63,7 +63,8 @@ pub(super) fn many(
     } else {
         (0..plan.cases.len()).map(Some).collect()
     };
-    let case_names = naming::case_names(&crate::valid::labels(plan.cases));
+    let labels = crate::valid::labels(plan.cases);
+    let case_names = naming::case_names(&labels);
     for case in case_idx {
         let case_name = case.map(|i| case_names[i].clone());
         let span = case.map_or(name.span(), |i| plan.cases[i].attr_span);
@@ -94,7 +95,12 @@ pub(super) fn many(
     }
 
     let test = test_attr(plan, &attrs, &drive);
-    let meta = meta_static(plan, &attrs, &name, is_async);
+    let (meta, meta_item) = meta_static(plan, &attrs, &name, is_async, !is_async);
+    let (meta, meta_ref) = if meta_item {
+        (meta, quote!(&__TESTRIG_META))
+    } else {
+        (quote!(), meta)
+    };
     let p = quote!(::testrig::__private);
     let bound = &plan.bound;
     let bound_types: Vec<syn::Type> = bound
@@ -126,7 +132,7 @@ pub(super) fn many(
     // Each case's test is one call of this, so that a case costs what a hand-written
     // `#[test]` does.
     let (run_body, run_async) = drive.case_call(
-        quote!(__TESTRIG_META),
+        meta_ref,
         quote!(__record),
         quote!(__case),
         quote!(super::#body_fn),
@@ -161,8 +167,15 @@ pub(super) fn many(
             };
             match value {
                 Some(value) => {
-                    let text = source_text(value.to_token_stream());
-                    report += &format!("\n    {} = {text}", param_label(param));
+                    report += "\n    ";
+                    report += &param_label(param);
+                    report += " = ";
+                    report += &source_text(value.clone());
+                    // In table mode the values go to the table as written; the one call
+                    // reads them from there.
+                    if table_mode {
+                        continue;
+                    }
                     let value = match func.sig.inputs.iter().nth(i) {
                         Some(syn::FnArg::Typed(t)) => {
                             crate::literal::convert(&t.ty, &value, &func.sig.generics)
@@ -177,18 +190,14 @@ pub(super) fn many(
                     };
                     args.push(value);
                 }
+                None if table_mode => {}
                 None => args.push(dep(param, is_async)),
             }
         }
-        let id = match case {
-            Some(c) => c.id.as_ref().map_or_else(
-                || {
-                    c.short
-                        .as_ref()
-                        .map_or_else(|| leaf.names[0].clone(), |s| s.unraw().to_string())
-                },
-                |s| s.value(),
-            ),
+        // The id as written (its string's value, or rstest's `case::name`), read once above.
+        let id = match leaf.case.map(|i| &labels[i]) {
+            Some(naming::CaseLabel::Id(text) | naming::CaseLabel::Short(text)) => text.clone(),
+            Some(naming::CaseLabel::None) => leaf.names[0].clone(),
             None => leaf.names.join("::"),
         };
         let line = line_of(case.map_or(name.span(), |c| c.attr_span)).unwrap_or(0);
@@ -219,28 +228,33 @@ pub(super) fn many(
                 record.push('\x1f');
             }
             // The separator is a control character no id or source text contains.
-            record.extend(field.chars().filter(|c| *c != '\x1f'));
+            if field.contains('\x1f') {
+                record.extend(field.chars().filter(|c| *c != '\x1f'));
+            } else {
+                record += field;
+            }
         }
         let record = proc_macro2::Literal::string(&record);
         records.push(record.clone());
-        // Spanned at the case: a case whose values leave a generic parameter open, or
-        // do not fit the parameter types, is reported at its own `#[case]`.
-        let span = case.map_or(name.span(), |c| c.attr_span);
-        let mut callee = name.clone();
-        callee.set_span(span);
-        let call = quote_spanned!(span=> #callee(#(#args),*));
+        let index_lit = proc_macro2::Literal::usize_unsuffixed(index);
         if table_mode {
             let values = &case.expect("table mode has cases").values;
             rows.push(quote!((#(#values,)*)));
-        }
-        let index_lit = proc_macro2::Literal::usize_unsuffixed(index);
-        arms.push(if is_async {
-            quote!(#index_lit => #p::boxed(async move { #p::check(#call.await) }),)
-        } else if drive.unit {
-            quote!(#index_lit => #call,)
         } else {
-            quote!(#index_lit => #p::check(#call),)
-        });
+            // Spanned at the case: a case whose values leave a generic parameter open, or
+            // do not fit the parameter types, is reported at its own `#[case]`.
+            let span = case.map_or(name.span(), |c| c.attr_span);
+            let mut callee = name.clone();
+            callee.set_span(span);
+            let call = quote_spanned!(span=> #callee(#(#args),*));
+            arms.push(if is_async {
+                quote!(#index_lit => #p::boxed(async move { #p::check(#call.await) }),)
+            } else if drive.unit {
+                quote!(#index_lit => #call,)
+            } else {
+                quote!(#index_lit => #p::check(#call),)
+            });
+        }
         let up = leaf.module.as_ref().map(|_| quote!(super::));
         let run = match run_async {
             true => quote!(#up __testrig_run(#index_lit, #record, #(#names),*).await),
@@ -250,23 +264,20 @@ pub(super) fn many(
         let marks = case.map(marks).unwrap_or_default();
         let leaf_attrs = &attrs.leaf;
         let ident = &leaf.ident;
-        match &leaf.module {
-            // Listed for the `macro_rules!` below: three tokens per case (plus its marks).
-            None => top.push(quote!(#marks #ident #index_lit #record)),
-            Some(m) => {
-                let test_fn = quote! {
-                    #test
-                    #(#leaf_attrs)*
-                    #marks
-                    #asyncness fn #ident(#(#sig),*) {
-                        #run
-                    }
-                };
-                match nested.iter_mut().find(|(n, _)| n == m) {
-                    Some((_, list)) => list.push(test_fn),
-                    None => nested.push((m.clone(), vec![test_fn])),
-                }
+        let test_fn = quote! {
+            #test
+            #(#leaf_attrs)*
+            #marks
+            #asyncness fn #ident(#(#sig),*) {
+                #run
             }
+        };
+        match &leaf.module {
+            None => top.push(test_fn),
+            Some(m) => match nested.iter_mut().find(|(n, _)| n == m) {
+                Some((_, list)) => list.push(test_fn),
+                None => nested.push((m.clone(), vec![test_fn])),
+            },
         }
     }
     let nested = nested.into_iter().map(|(m, list)| {
@@ -278,7 +289,8 @@ pub(super) fn many(
     });
     let ret = is_async.then(|| quote!(-> #p::BoxFuture<'_, ()>));
     let body = if table_mode {
-        // One call for every case: the values come from a `const` table by index.
+        // One call for every case: the values come from a table by index. A table of
+        // constants is promoted to a `'static` in place, no item of its own to check.
         let vars: Vec<Ident> = (0..bound.len())
             .map(|i| Ident::new(&format!("__v{i}"), Span::call_site()))
             .collect();
@@ -297,8 +309,7 @@ pub(super) fn many(
             quote!(#p::check(#call))
         };
         quote! {
-            const __TESTRIG_VALUES: &[(#(#bound_types,)*)] = &[#(#rows),*];
-            let (#(#vars,)*) = #p::nth_case(__TESTRIG_VALUES, __case);
+            let (#(#vars,)*) = #p::nth_case::<(#(#bound_types,)*)>(&[#(#rows),*], __case);
             #call
         }
     } else if is_async {
@@ -316,32 +327,12 @@ pub(super) fn many(
             }
         }
     };
-    // One `macro_rules!` writes the tests: the proc macro hands over three tokens per case
-    // instead of building every test function token by token. It is invoked per chunk of
-    // cases: matching one invocation costs more than linear time in its length.
+    // The tests are written out here rather than by a `macro_rules!` of the test's own:
+    // defining and matching one per test function costs more than the tokens it saves.
     let leaf_attrs = &attrs.leaf;
-    let tests = if top.is_empty() {
-        quote!()
-    } else {
-        let asyncness = run_async.then(|| quote!(async));
-        let await_ = run_async.then(|| quote!(.await));
-        let chunks = top
-            .chunks(64)
-            .map(|chunk| quote!(__testrig_tests! { #(#chunk)* }));
-        quote! {
-            macro_rules! __testrig_tests {
-                ($($(#[$mark:meta])* $name:ident $index:literal $record:literal)*) => {$(
-                    #test
-                    #(#leaf_attrs)*
-                    $(#[$mark])*
-                    #asyncness fn $name(#(#sig),*) {
-                        __testrig_run($index, $record, #(#names),*) #await_
-                    }
-                )*};
-            }
-            #(#chunks)*
-        }
-    };
+    let tests = quote!(#(#top)*);
+    let params_needed =
+        super::params::needed(&super::params::test_paths(plan.uses, plan.params, bound));
     let tests = super::params::cases(
         plan,
         quote!(#tests #(#nested)*),
@@ -362,6 +353,15 @@ pub(super) fn many(
                 .collect()
         },
     );
+    // The module names only its own items and `super::`, unless it holds what the user
+    // wrote: attributes of the tests, `#[fixture_use]` paths in its `static`, or the
+    // parametrized fixtures' expansion.
+    let glob = (!attrs.leaf.is_empty() || !plan.uses.is_empty() || params_needed).then(|| {
+        quote!(
+            #[allow(unused_imports)]
+            use super::*;
+        )
+    });
     let Attrs { cfg, rest, .. } = attrs;
     func.attrs = rest;
     // `#[by_ref]` lends a case value: `&vec![..]` is testrig's borrow, not the user's.
@@ -389,8 +389,7 @@ pub(super) fn many(
         #[cfg(test)]
         #[allow(non_snake_case)]
         mod #name {
-            #[allow(unused_imports)]
-            use super::*;
+            #glob
             #meta
             #run_fn
             #tests
@@ -401,7 +400,7 @@ pub(super) fn many(
 /// A value that is surely a constant expression: literals, paths (constants, unit
 /// variants), negations, and tuples, arrays and references of those; no calls, macros,
 /// blocks, method calls or operators other than unary `-`. Cases whose values are all like
-/// this are stored in one `const` table instead of one call each.
+/// this are stored in one table of constants instead of one call each.
 fn const_like(tokens: &TokenStream) -> bool {
     let mut prev_ident = false;
     for tt in tokens.clone() {
@@ -426,7 +425,7 @@ fn const_like(tokens: &TokenStream) -> bool {
     true
 }
 
-/// A parameter type that is surely `Copy` and can be spelled in a `const` item: primitive
+/// A parameter type that is surely `Copy` and can be spelled in a type argument: primitive
 /// scalars, shared references, and tuples and arrays of those. Cases of such types read their
 /// values from one table; reading one costs the same however many cases there are.
 fn copy_type(ty: &syn::Type) -> bool {

@@ -146,11 +146,11 @@ impl Drive {
     ) -> (TokenStream, bool) {
         let p = quote!(::testrig::__private);
         if !self.is_async {
-            return (quote!(#p::run_case(&#meta, #table, #index, #body)), false);
+            return (quote!(#p::run_case(#meta, #table, #index, #body)), false);
         }
         self.drive(
-            quote!(#p::run_case_async(&#meta, #table, #index, #body)),
-            quote!(#p::run_case_blocking(&#meta, #table, #index, #body)),
+            quote!(#p::run_case_async(#meta, #table, #index, #body)),
+            quote!(#p::run_case_blocking(#meta, #table, #index, #body)),
         )
     }
 
@@ -171,12 +171,16 @@ impl Drive {
     }
 }
 
+/// The test's `TestMeta`: a `static __TESTRIG_META` item (and `true`), or, when `promotable`
+/// allows and nothing in it needs an item of its own, an expression `&TestMeta { .. }` (and
+/// `false`).
 pub(super) fn meta_static(
     plan: &Plan<'_>,
     attrs: &Attrs,
     name: &Ident,
     is_async: bool,
-) -> TokenStream {
+    promotable: bool,
+) -> (TokenStream, bool) {
     let p = quote!(::testrig::__private);
     let name_str = name.to_string();
     let uses = plan.uses.iter().map(|u| {
@@ -220,8 +224,8 @@ pub(super) fn meta_static(
             }
         }
     };
-    quote! {
-        static __TESTRIG_META: #p::TestMeta = #p::TestMeta {
+    let value = quote! {
+        #p::TestMeta {
             name: #name_str,
             module: ::core::module_path!(),
             file: ::core::file!(),
@@ -230,8 +234,14 @@ pub(super) fn meta_static(
             options: #options,
             any_panic_passes: #any_panic_passes,
             expects_panic: #expects_panic,
-        };
+        }
+    };
+    // Without `#[fixture_use]` paths or options, every field is a literal or a constant, so
+    // `&TestMeta { .. }` is promoted to a `'static` in place: one item fewer to check.
+    if promotable && plan.uses.is_empty() && plan.options.is_none_or(|o| !o.has_run_options()) {
+        return (quote!(&#value), false);
     }
+    (quote!(static __TESTRIG_META: #p::TestMeta = #value;), true)
 }
 
 /// rstest's `#[ignore]` parameters: testrig leaves them in each generated test's signature,
@@ -340,7 +350,7 @@ fn single(plan: &Plan<'_>, mut func: ItemFn, attrs: Attrs) -> TokenStream {
             false,
         )
     };
-    let meta = meta_static(plan, &attrs, &name, is_async);
+    let (meta, _) = meta_static(plan, &attrs, &name, is_async, false);
     let test = test_attr(plan, &attrs, &drive);
     let asyncness = leaf_async.then(|| quote!(async));
     let Attrs {
