@@ -51,11 +51,7 @@ fn a_case_whose_types_cannot_be_inferred_is_an_error_at_that_case() {
     let (ok, text) = clippy(&["--features", "bad-generic"]);
     assert!(!ok, "{text}");
     assert!(text.contains("type annotations needed"), "{text}");
-    let source = include_str!("lint-crate/tests/cases.rs");
-    let line = 1 + source
-        .lines()
-        .position(|l| l == "#[case(Default::default())]")
-        .expect("the bad case is in the file");
+    let line = line_in_cases("#[case(Default::default())]");
     assert!(text.contains(&format!("tests/cases.rs:{line}:")), "{text}");
 }
 
@@ -69,11 +65,7 @@ fn a_string_literal_for_a_type_without_from_str_is_an_error_at_the_literal() {
         ),
         "{text}"
     );
-    let source = include_str!("lint-crate/tests/cases.rs");
-    let line = 1 + source
-        .lines()
-        .position(|l| l == "#[case(\"8080\")]")
-        .expect("the bad case is in the file");
+    let line = line_in_cases("#[case(\"8080\")]");
     assert!(text.contains(&format!("tests/cases.rs:{line}:8")), "{text}");
 }
 
@@ -97,4 +89,13 @@ fn an_ignored_parameter_is_filled_by_the_attribute_macro_below() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(text.contains("6 passed"), "{text}");
+}
+
+/// The 1-based line of `text` (a whole line) in the lint crate's `tests/cases.rs`.
+fn line_in_cases(text: &str) -> usize {
+    let source = include_str!("lint-crate/tests/cases.rs");
+    1 + source
+        .lines()
+        .position(|l| l == text)
+        .unwrap_or_else(|| panic!("`{text}` is a line of lint-crate/tests/cases.rs"))
 }

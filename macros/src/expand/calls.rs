@@ -42,6 +42,13 @@ fn arg_types(func: &ItemFn) -> Vec<&Type> {
         .collect()
 }
 
+/// One name per fixture argument (`__a0`, `__a1`, ...) for the calls' own parameters.
+fn placeholders(params: &[Param]) -> Vec<proc_macro2::Ident> {
+    (0..params.len())
+        .map(|i| format_ident!("__a{}", i))
+        .collect()
+}
+
 /// `for<'__t> path: SyncFixture` for each fixture the fixture takes: code that builds it
 /// synchronously exists while they are sync (a `for<'__t>` bound that does not hold is no
 /// error where it is written, only where it is used).
@@ -68,10 +75,7 @@ pub(crate) fn partials(func: &ItemFn, args: &FixtureArgs, params: &[Param]) -> T
     let name = &func.sig.ident;
     let vis = &func.vis;
     let p = quote!(::testrig::__private);
-    let types = arg_types(func);
-    let all: Vec<_> = (0..params.len())
-        .map(|i| format_ident!("__a{}", i))
-        .collect();
+    let (types, all) = (arg_types(func), placeholders(params));
     let fns = (1..=params.len()).map(|n| {
         let f = format_ident!("__testrig_partial_{}", n);
         let public = format_ident!("partial_{}", n);
@@ -147,10 +151,7 @@ fn async_calls(func: &ItemFn, args: &FixtureArgs, params: &[Param]) -> TokenStre
     let name = &func.sig.ident;
     let vis = &func.vis;
     let p = quote!(::testrig::__private);
-    let types = arg_types(func);
-    let all: Vec<_> = (0..params.len())
-        .map(|i| format_ident!("__a{}", i))
-        .collect();
+    let (types, all) = (arg_types(func), placeholders(params));
     let fns = (1..=params.len()).map(|n| {
         let public = format_ident!("partial_{}", n);
         let ret = returns(func, args, &public.to_string());
