@@ -244,27 +244,32 @@ pub(crate) struct CaseAttr {
 /// are nested in groups already; closures (`|a, b|`) and generic arguments (`<A, B>`) put
 /// commas at the top level too, so a case containing `|` or `<` is parsed by syn instead.
 /// Parsing every case value as a full expression would cost compile time for nothing.
-fn split_values(tokens: TokenStream) -> Option<Vec<TokenStream>> {
+/// Chunks stay token trees: looking at a tree is free, while every look into a
+/// `TokenStream` is a request to the compiler.
+fn split_values(tokens: TokenStream) -> Option<Vec<Vec<TokenTree>>> {
     let mut out = Vec::new();
     let mut current = Vec::new();
     for tt in tokens {
         match &tt {
             TokenTree::Punct(p) if p.as_char() == ',' => {
-                out.push(current.drain(..).collect());
+                out.push(std::mem::take(&mut current));
             }
             TokenTree::Punct(p) if p.as_char() == '|' || p.as_char() == '<' => return None,
             _ => current.push(tt),
         }
     }
     if !current.is_empty() {
-        out.push(current.into_iter().collect());
+        out.push(current);
     }
     Some(out)
 }
 
-fn syn_values(tokens: TokenStream, cx: &mut Ctxt) -> Vec<TokenStream> {
+fn syn_values(tokens: TokenStream, cx: &mut Ctxt) -> Vec<Vec<TokenTree>> {
     match Punctuated::<Expr, Token![,]>::parse_terminated.parse2(tokens) {
-        Ok(list) => list.into_iter().map(|e| e.to_token_stream()).collect(),
+        Ok(list) => list
+            .into_iter()
+            .map(|e| e.to_token_stream().into_iter().collect())
+            .collect(),
         Err(e) => {
             cx.push(e);
             Vec::new()
@@ -273,24 +278,29 @@ fn syn_values(tokens: TokenStream, cx: &mut Ctxt) -> Vec<TokenStream> {
 }
 
 /// `ident = rest` (a single `=`, not `==`), for case options.
-fn key_value(chunk: &TokenStream) -> Option<(Ident, TokenStream)> {
-    let mut iter = chunk.clone().into_iter();
-    let key = match iter.next()? {
-        TokenTree::Ident(i) => i,
-        _ => return None,
-    };
-    match iter.next()? {
-        TokenTree::Punct(p) if p.as_char() == '=' && p.spacing() == Spacing::Alone => {}
-        _ => return None,
+fn key_value(chunk: &[TokenTree]) -> Option<(&Ident, &[TokenTree])> {
+    match chunk {
+        [TokenTree::Ident(key), TokenTree::Punct(p), rest @ ..]
+            if p.as_char() == '=' && p.spacing() == Spacing::Alone =>
+        {
+            Some((key, rest))
+        }
+        _ => None,
     }
-    Some((key, iter.collect()))
 }
 
 /// A lone string literal, without building a syn parse buffer for one token.
 pub(crate) fn lit_str_tokens(tokens: &TokenStream) -> Option<LitStr> {
     let mut iter = tokens.clone().into_iter();
     match (iter.next(), iter.next()) {
-        (Some(TokenTree::Literal(l)), None) => match syn::Lit::new(l) {
+        (Some(tt), None) => lit_str_tree(&[tt]),
+        _ => None,
+    }
+}
+
+fn lit_str_tree(trees: &[TokenTree]) -> Option<LitStr> {
+    match trees {
+        [TokenTree::Literal(l)] => match syn::Lit::new(l.clone()) {
             syn::Lit::Str(s) => Some(s),
             _ => None,
         },
@@ -298,10 +308,9 @@ pub(crate) fn lit_str_tokens(tokens: &TokenStream) -> Option<LitStr> {
     }
 }
 
-fn bare_ident(chunk: &TokenStream) -> Option<Ident> {
-    let mut iter = chunk.clone().into_iter();
-    match (iter.next(), iter.next()) {
-        (Some(TokenTree::Ident(i)), None) => Some(i),
+fn bare_ident(chunk: &[TokenTree]) -> Option<&Ident> {
+    match chunk {
+        [TokenTree::Ident(i)] => Some(i),
         _ => None,
     }
 }
@@ -349,12 +358,12 @@ pub(crate) fn case_tokens(
     let mut seen: Vec<String> = Vec::new();
     for chunk in chunks {
         let mark = key_value(&chunk).map(|(k, _)| k).or_else(|| {
-            bare_ident(&chunk).filter(|i| [IGNORE, SHOULD_PANIC].contains(&&*i.to_string()))
+            bare_ident(&chunk).filter(|i| *i == IGNORE || *i == SHOULD_PANIC)
         });
         if let Some(mark) = mark {
             let k = mark.to_string();
             if seen.contains(&k) {
-                cx.error_at(&mark, format!("case option `{k}` is given twice; keep one"));
+                cx.error_at(mark, format!("case option `{k}` is given twice; keep one"));
                 in_marks = true;
                 continue;
             }
@@ -363,8 +372,9 @@ pub(crate) fn case_tokens(
         if let Some((key, value)) = key_value(&chunk) {
             in_marks = true;
             let k = key.to_string();
-            let lit = lit_str_tokens(&value);
+            let lit = lit_str_tree(value);
             let need_str = |cx: &mut Ctxt, what: &str| {
+                let value: TokenStream = value.iter().cloned().collect();
                 cx.error_at(
                     &value,
                     format!("`{what}` takes a string literal, e.g. `{what} = \"...\"`"),
@@ -378,7 +388,7 @@ pub(crate) fn case_tokens(
                 (TIMEOUT, Some(v)) => out.timeout = Some(v),
                 (ID | IGNORE | SHOULD_PANIC | XFAIL | TIMEOUT, None) => need_str(cx, &k),
                 _ => cx.error_at(
-                    &key,
+                    key,
                     format!(
                         "unknown case option `{k}`; expected `id`, `ignore`, `should_panic`, \
                          `xfail` or `timeout`"
@@ -398,13 +408,13 @@ pub(crate) fn case_tokens(
             }
             Some((k, i)) if k == XFAIL => {
                 in_marks = true;
-                cx.error_at(&i, "`xfail` needs a reason: `xfail = \"why it fails\"`");
+                cx.error_at(i, "`xfail` needs a reason: `xfail = \"why it fails\"`");
             }
             _ if in_marks => cx.error_at(
-                &chunk,
+                &chunk.into_iter().collect::<TokenStream>(),
                 "case values come first; put this value before `id` and the marks",
             ),
-            _ => out.values.push(chunk),
+            _ => out.values.push(chunk.into_iter().collect()),
         }
     }
     out
