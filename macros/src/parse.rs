@@ -232,7 +232,9 @@ pub(crate) struct CaseAttr {
     pub(crate) attr_span: Span,
     /// rstest's `#[case::name(...)]`.
     pub(crate) short: Option<Ident>,
-    pub(crate) values: Vec<TokenStream>,
+    /// Each value's token trees: the expansion looks at them (is it a constant, a string
+    /// literal, what is its text) without asking the compiler to open a stream.
+    pub(crate) values: Vec<Vec<TokenTree>>,
     pub(crate) id: Option<LitStr>,
     pub(crate) ignore: Option<Option<LitStr>>,
     pub(crate) should_panic: Option<Option<LitStr>>,
@@ -357,9 +359,9 @@ pub(crate) fn case_tokens(
     let mut in_marks = false;
     let mut seen: Vec<String> = Vec::new();
     for chunk in chunks {
-        let mark = key_value(&chunk).map(|(k, _)| k).or_else(|| {
-            bare_ident(&chunk).filter(|i| *i == IGNORE || *i == SHOULD_PANIC)
-        });
+        let mark = key_value(&chunk)
+            .map(|(k, _)| k)
+            .or_else(|| bare_ident(&chunk).filter(|i| *i == IGNORE || *i == SHOULD_PANIC));
         if let Some(mark) = mark {
             let k = mark.to_string();
             if seen.contains(&k) {
@@ -414,7 +416,7 @@ pub(crate) fn case_tokens(
                 &chunk.into_iter().collect::<TokenStream>(),
                 "case values come first; put this value before `id` and the marks",
             ),
-            _ => out.values.push(chunk.into_iter().collect()),
+            _ => out.values.push(chunk),
         }
     }
     out

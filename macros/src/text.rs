@@ -9,18 +9,26 @@ pub(crate) fn source_text(tokens: TokenStream) -> String {
     if !proc_macro::is_available() {
         return tokens.to_string();
     }
-    // One token (most case values): its own text, no positions needed.
-    let mut iter = tokens.clone().into_iter();
-    if let (Some(tt), None) = (iter.next(), iter.next())
-        && !matches!(tt, TokenTree::Group(_))
-    {
-        return tt.to_string();
+    trees_text(&tokens.into_iter().collect::<Vec<_>>())
+}
+
+/// [`source_text`] of a value kept as token trees.
+pub(crate) fn trees_text(trees: &[TokenTree]) -> String {
+    if !proc_macro::is_available() {
+        return trees.iter().cloned().collect::<TokenStream>().to_string();
     }
-    if let Some(text) = group_text(&tokens) {
-        return text;
+    match trees {
+        // One token (most case values): its own text, no positions needed.
+        [tt] if !matches!(tt, TokenTree::Group(_)) => return tt.to_string(),
+        [TokenTree::Group(g)] => {
+            if let Some(text) = group_text(g) {
+                return text;
+            }
+        }
+        _ => {}
     }
     let mut pieces = Vec::new();
-    flatten(tokens, &mut pieces);
+    flatten(trees.iter().cloned(), &mut pieces);
     let mut out = String::new();
     let mut last_end: Option<(usize, usize)> = None;
     for (text, start, end) in pieces {
@@ -39,11 +47,7 @@ pub(crate) fn source_text(tokens: TokenStream) -> String {
 /// one request to the compiler instead of two per token. Only text that the token walk
 /// would give back unchanged: no comment, no run of whitespace, no `$` (a group written in a
 /// `macro_rules!` body has that body's text under its span).
-fn group_text(tokens: &TokenStream) -> Option<String> {
-    let mut iter = tokens.clone().into_iter();
-    let (Some(TokenTree::Group(g)), None) = (iter.next(), iter.next()) else {
-        return None;
-    };
+fn group_text(g: &proc_macro2::Group) -> Option<String> {
     let (open, close) = match g.delimiter() {
         Delimiter::Parenthesis => ('(', ')'),
         Delimiter::Bracket => ('[', ']'),
@@ -68,7 +72,7 @@ fn pos(span: Span) -> (Pos, Pos) {
     ((a.line(), a.column()), (b.line(), b.column()))
 }
 
-fn flatten(tokens: TokenStream, out: &mut Vec<(String, Pos, Pos)>) {
+fn flatten(tokens: impl IntoIterator<Item = TokenTree>, out: &mut Vec<(String, Pos, Pos)>) {
     for tt in tokens {
         match tt {
             TokenTree::Group(g) => {

@@ -11,7 +11,7 @@ use super::test::{Attrs, Drive, Plan, meta_static, test_attr};
 use crate::item::FnItem as ItemFn;
 use crate::naming;
 use crate::parse::{CaseAttr, Future, Param, Source};
-use crate::text::{line_of, source_text};
+use crate::text::{line_of, source_text, trees_text};
 
 struct Leaf {
     /// Case module (cases combined with a matrix), if any.
@@ -122,7 +122,10 @@ pub(super) fn many(
         && bound
             .iter()
             .all(|&i| !plan.params[i].by_ref && plan.params[i].future == Future::No)
-        && plan.cases.iter().all(|c| c.values.iter().all(const_like))
+        && plan
+            .cases
+            .iter()
+            .all(|c| c.values.iter().all(|v| const_like(v)))
         && plan.cases.iter().all(|c| {
             c.values
                 .iter()
@@ -158,31 +161,39 @@ pub(super) fn many(
         let mut report = String::new();
         let case = leaf.case.map(|i| &plan.cases[i]);
         for (i, param) in plan.params.iter().enumerate() {
-            let value = match bound.iter().position(|&b| b == i) {
-                Some(k) => Some(case.expect("bound params only with cases").values[k].clone()),
-                None => matrix
-                    .iter()
-                    .position(|(j, _)| *j == i)
-                    .map(|m| matrix[m].1[leaf.choice[m]].to_token_stream()),
+            let matrix_value;
+            let value: Option<&[proc_macro2::TokenTree]> = match bound.iter().position(|&b| b == i)
+            {
+                Some(k) => Some(&case.expect("bound params only with cases").values[k]),
+                None => match matrix.iter().position(|(j, _)| *j == i) {
+                    Some(m) => {
+                        matrix_value = matrix[m].1[leaf.choice[m]]
+                            .to_token_stream()
+                            .into_iter()
+                            .collect::<Vec<_>>();
+                        Some(&matrix_value)
+                    }
+                    None => None,
+                },
             };
             match value {
                 Some(value) => {
                     report += "\n    ";
                     report += &param_label(param);
                     report += " = ";
-                    report += &source_text(value.clone());
+                    report += &trees_text(value);
                     // In table mode the values go to the table as written; the one call
                     // reads them from there.
                     if table_mode {
                         continue;
                     }
-                    let value = match func.sig.inputs.iter().nth(i) {
+                    let converted = match func.sig.inputs.iter().nth(i) {
                         Some(syn::FnArg::Typed(t)) => {
-                            crate::literal::convert(&t.ty, &value, &func.sig.generics)
-                                .unwrap_or(value)
+                            crate::literal::convert(&t.ty, value, &func.sig.generics)
                         }
-                        _ => value,
+                        _ => None,
                     };
+                    let value = converted.unwrap_or_else(|| quote!(#(#value)*));
                     let value = match (param.future, param.by_ref) {
                         (Future::Await, _) => quote!((#value).await),
                         (_, true) => quote!(&#value),
@@ -239,7 +250,17 @@ pub(super) fn many(
         let index_lit = proc_macro2::Literal::usize_unsuffixed(index);
         if table_mode {
             let values = &case.expect("table mode has cases").values;
-            rows.push(quote!((#(#values,)*)));
+            // Trees are appended to the row as they are; a stream per value would be one
+            // more request to the compiler each.
+            let mut row = TokenStream::new();
+            for v in values {
+                row.extend(v.iter().cloned());
+                row.extend([proc_macro2::TokenTree::from(proc_macro2::Punct::new(
+                    ',',
+                    proc_macro2::Spacing::Alone,
+                ))]);
+            }
+            rows.push(quote!((#row)));
         } else {
             // Spanned at the case: a case whose values leave a generic parameter open, or
             // do not fit the parameter types, is reported at its own `#[case]`.
@@ -401,9 +422,9 @@ pub(super) fn many(
 /// variants), negations, and tuples, arrays and references of those; no calls, macros,
 /// blocks, method calls or operators other than unary `-`. Cases whose values are all like
 /// this are stored in one table of constants instead of one call each.
-fn const_like(tokens: &TokenStream) -> bool {
+fn const_like(tokens: &[proc_macro2::TokenTree]) -> bool {
     let mut prev_ident = false;
-    for tt in tokens.clone() {
+    for tt in tokens {
         let ok = match &tt {
             proc_macro2::TokenTree::Literal(_) => true,
             proc_macro2::TokenTree::Ident(_) => true,
@@ -414,7 +435,7 @@ fn const_like(tokens: &TokenStream) -> bool {
                         g.delimiter(),
                         proc_macro2::Delimiter::Parenthesis | proc_macro2::Delimiter::Bracket
                     )
-                    && const_like(&g.stream())
+                    && const_like(&g.stream().into_iter().collect::<Vec<_>>())
             }
         };
         if !ok {

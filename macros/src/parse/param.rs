@@ -298,7 +298,7 @@ pub(crate) fn params(func: &mut ItemFn, cx: &mut Ctxt) -> Vec<Param> {
             Source::Files(f)
         } else if let Some(d) = default {
             // rstest's `#[default("127.0.0.1:9000")] addr: SocketAddr`.
-            let tokens = d.to_token_stream();
+            let tokens: Vec<_> = d.to_token_stream().into_iter().collect();
             match crate::literal::convert(&ty, &tokens, &generics) {
                 Some(wrapped) => Source::Default(Expr::Verbatim(wrapped)),
                 None => Source::Default(d),
