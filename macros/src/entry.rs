@@ -189,7 +189,10 @@ pub(crate) fn test(args: TokenStream, item: TokenStream) -> TokenStream {
             (f.values, f.names) = crate::files::resolve(f, &mut cx);
         }
     }
-    let bound = valid::test(&func, &params, &cases, &uses, &mut cx);
+    // Validation and expansion both name the cases: the names are made once.
+    let labels = valid::labels(&cases);
+    let case_names = crate::naming::case_names(&labels);
+    let bound = valid::test(&func, &params, &cases, &case_names, &uses, &mut cx);
     valid::test_options(&args, &cases, &mut cx);
     if func.sig.asyncness.is_some()
         && !func.attrs.iter().any(parse::is_runtime_attr)
@@ -211,6 +214,8 @@ pub(crate) fn test(args: TokenStream, item: TokenStream) -> TokenStream {
         params: &params,
         bound,
         cases: &cases,
+        labels: &labels,
+        case_names: &case_names,
         uses: &uses,
         autouse: !args.no_autouse,
         options: Some(&args),
@@ -281,6 +286,8 @@ pub(crate) fn fixture_use(args: TokenStream, item: TokenStream) -> TokenStream {
         params: &[],
         bound: Vec::new(),
         cases: &[],
+        labels: &[],
+        case_names: &[],
         uses: &uses,
         autouse: true,
         options: None,

@@ -161,6 +161,7 @@ pub(crate) fn test(
     func: &ItemFn,
     params: &[Param],
     cases: &[CaseAttr],
+    case_names: &[String],
     uses: &[syn::Path],
     cx: &mut Ctxt,
 ) -> Vec<usize> {
@@ -233,7 +234,7 @@ pub(crate) fn test(
             );
         }
     }
-    case_ids(cases, cx);
+    case_ids(cases, case_names, cx);
     let bound: Vec<usize> = if by_marker {
         marked
     } else {
@@ -266,10 +267,9 @@ pub(crate) fn test(
 /// Two cases of one test whose names come out equal: an error at the second. Repeated
 /// `case::name`s are numbered instead (see `naming::case_names`), so this fires for explicit
 /// `id = "..."` clashes.
-fn case_ids(cases: &[CaseAttr], cx: &mut Ctxt) {
-    let names = naming::case_names(&labels(cases));
+fn case_ids(cases: &[CaseAttr], names: &[String], cx: &mut Ctxt) {
     let mut first: HashMap<&str, usize> = HashMap::new();
-    for (i, (case, name)) in cases.iter().zip(&names).enumerate() {
+    for (i, (case, name)) in cases.iter().zip(names).enumerate() {
         if let Some(&at) = first.get(name.as_str()) {
             let span = case
                 .id

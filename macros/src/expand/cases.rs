@@ -63,8 +63,7 @@ pub(super) fn many(
     } else {
         (0..plan.cases.len()).map(Some).collect()
     };
-    let labels = crate::valid::labels(plan.cases);
-    let case_names = naming::case_names(&labels);
+    let (labels, case_names) = (plan.labels, plan.case_names);
     for case in case_idx {
         let case_name = case.map(|i| case_names[i].clone());
         let span = case.map_or(name.span(), |i| plan.cases[i].attr_span);

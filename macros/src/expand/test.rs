@@ -20,6 +20,10 @@ pub(crate) struct Plan<'a> {
     /// The parameters `#[case]` binds, in the order of the case values.
     pub(crate) bound: Vec<usize>,
     pub(crate) cases: &'a [CaseAttr],
+    /// How each case names itself, and the test names made of that (`valid::labels`,
+    /// `naming::case_names`).
+    pub(crate) labels: &'a [crate::naming::CaseLabel],
+    pub(crate) case_names: &'a [String],
     pub(crate) uses: &'a [Path],
     pub(crate) autouse: bool,
     /// `#[testrig::test(...)]` options (`isolated`, `timeout`, `serial`, `shared`); `None` for
