@@ -1,7 +1,7 @@
 //! Cases and value matrices: the user's function stays as written, and a module of its name
 //! holds one `#[test]` per case (per value combination), all calling one body function.
 
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::{Delimiter, Span, TokenStream, TokenTree};
 use quote::{ToTokens, format_ident, quote, quote_spanned};
 use syn::ext::IdentExt;
 use syn::{Expr, Ident};
@@ -150,11 +150,18 @@ pub(super) fn many(
             }
         }
     };
-    let mut rows = Vec::new();
+    // The tests are appended to one stream as token trees: a `quote!` per test, spliced
+    // into the next, asks the compiler to join streams several times per test.
+    let mut rows = TokenStream::new();
     let mut arms = Vec::new();
-    let mut top = Vec::new();
+    let mut top = TokenStream::new();
     let mut records = Vec::new();
-    let mut nested: Vec<(Ident, Vec<TokenStream>)> = Vec::new();
+    let mut nested: Vec<(Ident, TokenStream)> = Vec::new();
+    let leaf_head: Vec<TokenTree> = {
+        let leaf_attrs = &attrs.leaf;
+        quote!(#test #(#leaf_attrs)*).into_iter().collect()
+    };
+    let leaf_sig = quote!(#(#sig),*);
     for (index, leaf) in leaves.iter().enumerate() {
         let mut args = Vec::new();
         let mut report = String::new();
@@ -254,12 +261,12 @@ pub(super) fn many(
             let mut row = TokenStream::new();
             for v in values {
                 row.extend(v.iter().cloned());
-                row.extend([proc_macro2::TokenTree::from(proc_macro2::Punct::new(
-                    ',',
-                    proc_macro2::Spacing::Alone,
-                ))]);
+                row.extend([punct(',')]);
             }
-            rows.push(quote!((#row)));
+            if !rows.is_empty() {
+                rows.extend([punct(',')]);
+            }
+            rows.extend([group(Delimiter::Parenthesis, row)]);
         } else {
             // Spanned at the case: a case whose values leave a generic parameter open, or
             // do not fit the parameter types, is reported at its own `#[case]`.
@@ -275,35 +282,59 @@ pub(super) fn many(
                 quote!(#index_lit => #p::check(#call),)
             });
         }
-        let up = leaf.module.as_ref().map(|_| quote!(super::));
-        let run = match run_async {
-            true => quote!(#up __testrig_run(#index_lit, #record, #(#names),*).await),
-            false => quote!(#up __testrig_run(#index_lit, #record, #(#names),*)),
-        };
-        let asyncness = run_async.then(|| quote!(async));
-        let marks = case.map(marks).unwrap_or_default();
-        let leaf_attrs = &attrs.leaf;
-        let ident = &leaf.ident;
-        let test_fn = quote! {
-            #test
-            #(#leaf_attrs)*
-            #marks
-            #asyncness fn #ident(#(#sig),*) {
-                #run
-            }
-        };
-        match &leaf.module {
-            None => top.push(test_fn),
-            Some(m) => match nested.iter_mut().find(|(n, _)| n == m) {
-                Some((_, list)) => list.push(test_fn),
-                None => nested.push((m.clone(), vec![test_fn])),
-            },
+        // `#[test] #marks async fn ident(#sig) { super::__testrig_run(index, record,
+        // #names).await }`
+        let mut call_args = TokenStream::new();
+        call_args.extend([
+            TokenTree::Literal(index_lit),
+            punct(','),
+            TokenTree::Literal(record),
+        ]);
+        for n in names {
+            call_args.extend([punct(','), TokenTree::Ident(n.clone())]);
         }
+        let mut run = TokenStream::new();
+        if leaf.module.is_some() {
+            run.extend([word("super"), joint(':'), punct(':')]);
+        }
+        run.extend([
+            word("__testrig_run"),
+            group(Delimiter::Parenthesis, call_args),
+        ]);
+        if run_async {
+            run.extend([punct('.'), word("await")]);
+        }
+        let out = match &leaf.module {
+            None => &mut top,
+            Some(m) => match nested.iter().position(|(n, _)| n == m) {
+                Some(k) => &mut nested[k].1,
+                None => {
+                    nested.push((m.clone(), TokenStream::new()));
+                    &mut nested.last_mut().expect("just pushed").1
+                }
+            },
+        };
+        out.extend(leaf_head.iter().cloned());
+        if let Some(c) = case {
+            let marks = marks(c);
+            if !marks.is_empty() {
+                out.extend(marks);
+            }
+        }
+        if run_async {
+            out.extend([word("async")]);
+        }
+        out.extend([
+            word("fn"),
+            TokenTree::Ident(leaf.ident.clone()),
+            group(Delimiter::Parenthesis, leaf_sig.clone()),
+            group(Delimiter::Brace, run),
+        ]);
     }
     let nested = nested.into_iter().map(|(m, list)| {
         quote! {
             mod #m {
-                #(#list)*
+                #list
             }
         }
     });
@@ -329,7 +360,7 @@ pub(super) fn many(
             quote!(#p::check(#call))
         };
         quote! {
-            let (#(#vars,)*) = #p::nth_case::<(#(#bound_types,)*)>(&[#(#rows),*], __case);
+            let (#(#vars,)*) = #p::nth_case::<(#(#bound_types,)*)>(&[#rows], __case);
             #call
         }
     } else if is_async {
@@ -350,7 +381,7 @@ pub(super) fn many(
     // The tests are written out here rather than by a `macro_rules!` of the test's own:
     // defining and matching one per test function costs more than the tokens it saves.
     let leaf_attrs = &attrs.leaf;
-    let tests = quote!(#(#top)*);
+    let tests = top;
     let params_needed =
         super::params::needed(&super::params::test_paths(plan.uses, plan.params, bound));
     let tests = super::params::cases(
@@ -477,6 +508,22 @@ fn contains_impl(ty: &syn::Type) -> bool {
         }
     }
     ty.to_token_stream().into_iter().any(any)
+}
+
+fn punct(c: char) -> TokenTree {
+    TokenTree::Punct(proc_macro2::Punct::new(c, proc_macro2::Spacing::Alone))
+}
+
+fn joint(c: char) -> TokenTree {
+    TokenTree::Punct(proc_macro2::Punct::new(c, proc_macro2::Spacing::Joint))
+}
+
+fn word(text: &str) -> TokenTree {
+    TokenTree::Ident(Ident::new(text, Span::call_site()))
+}
+
+fn group(delimiter: Delimiter, stream: TokenStream) -> TokenTree {
+    TokenTree::Group(proc_macro2::Group::new(delimiter, stream))
 }
 
 fn param_label(p: &Param) -> String {
