@@ -235,7 +235,8 @@ pub(crate) struct CaseAttr {
     /// Each value's token trees: the expansion looks at them (is it a constant, a string
     /// literal, what is its text) without asking the compiler to open a stream.
     pub(crate) values: Vec<Vec<TokenTree>>,
-    pub(crate) id: Option<LitStr>,
+    /// `id = "..."`: its value and where it is written.
+    pub(crate) id: Option<(String, Span)>,
     pub(crate) ignore: Option<Option<LitStr>>,
     pub(crate) should_panic: Option<Option<LitStr>>,
     pub(crate) xfail: Option<LitStr>,
@@ -310,6 +311,18 @@ fn lit_str_tree(trees: &[TokenTree]) -> Option<LitStr> {
     }
 }
 
+/// A string literal without escapes or a raw prefix (as most case ids are): its value is the
+/// text between the quotes, read without syn's literal parser.
+fn plain_str(trees: &[TokenTree]) -> Option<(String, Span)> {
+    let [TokenTree::Literal(l)] = trees else {
+        return None;
+    };
+    let text = l.to_string();
+    let inner = text.strip_prefix('"')?.strip_suffix('"')?;
+    // One character at a time: a one-character search is a fast byte scan, a set is not.
+    (!inner.contains('\\') && !inner.contains('"')).then(|| (inner.to_owned(), l.span()))
+}
+
 fn bare_ident(chunk: &[TokenTree]) -> Option<&Ident> {
     match chunk {
         [TokenTree::Ident(i)] => Some(i),
@@ -374,6 +387,12 @@ pub(crate) fn case_tokens(
         if let Some((key, value)) = key_value(&chunk) {
             in_marks = true;
             let k = key.to_string();
+            if k == ID
+                && let Some(id) = plain_str(value)
+            {
+                out.id = Some(id);
+                continue;
+            }
             let lit = lit_str_tree(value);
             let need_str = |cx: &mut Ctxt, what: &str| {
                 let value: TokenStream = value.iter().cloned().collect();
@@ -383,7 +402,7 @@ pub(crate) fn case_tokens(
                 )
             };
             match (k.as_str(), lit) {
-                (ID, Some(v)) => out.id = Some(v),
+                (ID, Some(v)) => out.id = Some((v.value(), v.span())),
                 (IGNORE, Some(v)) => out.ignore = Some(Some(v)),
                 (SHOULD_PANIC, Some(v)) => out.should_panic = Some(Some(v)),
                 (XFAIL, Some(v)) => out.xfail = Some(v),

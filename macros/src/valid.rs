@@ -274,7 +274,7 @@ fn case_ids(cases: &[CaseAttr], names: &[String], cx: &mut Ctxt) {
             let span = case
                 .id
                 .as_ref()
-                .map(|s| s.span())
+                .map(|(_, span)| *span)
                 .or_else(|| case.short.as_ref().map(proc_macro2::Ident::span))
                 .unwrap_or(case.attr_span);
             cx.error(
@@ -296,7 +296,7 @@ pub(crate) fn labels(cases: &[CaseAttr]) -> Vec<naming::CaseLabel> {
     cases
         .iter()
         .map(|c| match (&c.id, &c.short) {
-            (Some(id), _) => naming::CaseLabel::Id(id.value()),
+            (Some((id, _)), _) => naming::CaseLabel::Id(id.clone()),
             (None, Some(short)) => naming::CaseLabel::Short(short.unraw().to_string()),
             (None, None) => naming::CaseLabel::None,
         })
