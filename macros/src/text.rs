@@ -25,6 +25,15 @@ pub(crate) fn trees_text(trees: &[TokenTree]) -> String {
                 return text;
             }
         }
+        // A negative number: only where the sign ends and the number starts are asked for.
+        [TokenTree::Punct(sign), TokenTree::Literal(number)] if sign.as_char() == '-' => {
+            let gap = if end(sign.span()) == start(number.span()) {
+                ""
+            } else {
+                " "
+            };
+            return format!("-{gap}{number}");
+        }
         _ => {}
     }
     let mut pieces = Vec::new();
@@ -55,21 +64,38 @@ fn group_text(g: &proc_macro2::Group) -> Option<String> {
     };
     let text = g.span().unwrap().source_text()?;
     // A group made by another macro may carry that macro's call site as its span.
-    let plain = text.starts_with(open)
-        && text.ends_with(close)
-        && !text.contains(['\n', '\r', '\t', '$', '"', '\''])
-        && !text.contains("  ")
-        && !text.contains("//")
-        && !text.contains("/*");
+    let plain = text.starts_with(open) && text.ends_with(close) && plain_text(&text);
     plain.then_some(text)
+}
+
+/// No newline, tab, `$`, quote, run of spaces or comment: one pass over the bytes, where a
+/// search per pattern would walk the text six times.
+fn plain_text(text: &str) -> bool {
+    let mut prev = 0u8;
+    for &b in text.as_bytes() {
+        let pair = (prev == b' ' && b == b' ') || (prev == b'/' && (b == b'/' || b == b'*'));
+        if pair || matches!(b, b'\n' | b'\r' | b'\t' | b'$' | b'"' | b'\'') {
+            return false;
+        }
+        prev = b;
+    }
+    true
 }
 
 type Pos = (usize, usize);
 
 fn pos(span: Span) -> (Pos, Pos) {
-    let s = span.unwrap();
-    let (a, b) = (s.start(), s.end());
-    ((a.line(), a.column()), (b.line(), b.column()))
+    (start(span), end(span))
+}
+
+fn start(span: Span) -> Pos {
+    let s = span.unwrap().start();
+    (s.line(), s.column())
+}
+
+fn end(span: Span) -> Pos {
+    let s = span.unwrap().end();
+    (s.line(), s.column())
 }
 
 fn flatten(tokens: impl IntoIterator<Item = TokenTree>, out: &mut Vec<(String, Pos, Pos)>) {
