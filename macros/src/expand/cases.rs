@@ -100,7 +100,7 @@ pub(super) fn many(
     } else {
         (quote!(), meta)
     };
-    let p = quote!(::testrig::__private);
+    let p = crate::expand::Private;
     let bound = &plan.bound;
     let bound_types: Vec<syn::Type> = bound
         .iter()
