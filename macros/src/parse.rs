@@ -432,7 +432,7 @@ pub(crate) fn case_tokens(
                 cx.error_at(i, "`xfail` needs a reason: `xfail = \"why it fails\"`");
             }
             _ if in_marks => cx.error_at(
-                &chunk.into_iter().collect::<TokenStream>(),
+                chunk.into_iter().collect::<TokenStream>(),
                 "case values come first; put this value before `id` and the marks",
             ),
             _ => out.values.push(chunk),
