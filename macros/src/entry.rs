@@ -2,7 +2,7 @@
 //! mistake does not cascade into unresolved-name errors), followed by all the errors.
 
 use crate::item::FnItem as ItemFn;
-use proc_macro2::TokenStream;
+use proc_macro2::{TokenStream, TokenTree};
 use quote::{ToTokens, quote};
 
 use crate::compact;
@@ -114,13 +114,16 @@ fn return_types(func: &mut ItemFn, cx: &mut Ctxt) -> Vec<(String, syn::Type)> {
 }
 
 pub(crate) fn test(args: TokenStream, item: TokenStream) -> TokenStream {
-    if expand::module::is_mod(&item) {
+    // The item's trees are read once, for both questions: each read is a request to the
+    // compiler that copies every tree.
+    let trees: Vec<TokenTree> = item.clone().into_iter().collect();
+    if expand::module::is_mod_trees(&trees) {
         return expand::module::expand(expand::module::Kind::Options, args, item);
     }
     let mut cx = Ctxt::default();
     let mut compact = compact::read(args, compact::Kind::Test, &mut cx);
     let mut args = parse::test_args(std::mem::take(&mut compact.options), &mut cx);
-    let (mut func, raw_cases) = match ItemFn::from_tokens_with_cases(item.clone()) {
+    let (mut func, raw_cases) = match ItemFn::from_tokens_with_cases(trees) {
         Ok(parsed) => parsed,
         Err(_) => {
             parse_fn(item.clone(), "#[testrig::test]", &mut cx);

@@ -162,6 +162,9 @@ pub(super) fn many(
         quote!(#test #(#leaf_attrs)*).into_iter().collect()
     };
     let leaf_sig = quote!(#(#sig),*);
+    // Made once and cloned: each new identifier is checked and interned again.
+    let [kw_super, kw_async, kw_await, kw_fn, run_ident] =
+        ["super", "async", "await", "fn", "__testrig_run"].map(word);
     for (index, leaf) in leaves.iter().enumerate() {
         let mut args = Vec::new();
         let mut report = String::new();
@@ -295,14 +298,11 @@ pub(super) fn many(
         }
         let mut run = TokenStream::new();
         if leaf.module.is_some() {
-            run.extend([word("super"), joint(':'), punct(':')]);
+            run.extend([kw_super.clone(), joint(':'), punct(':')]);
         }
-        run.extend([
-            word("__testrig_run"),
-            group(Delimiter::Parenthesis, call_args),
-        ]);
+        run.extend([run_ident.clone(), group(Delimiter::Parenthesis, call_args)]);
         if run_async {
-            run.extend([punct('.'), word("await")]);
+            run.extend([punct('.'), kw_await.clone()]);
         }
         let out = match &leaf.module {
             None => &mut top,
@@ -322,10 +322,10 @@ pub(super) fn many(
             }
         }
         if run_async {
-            out.extend([word("async")]);
+            out.extend([kw_async.clone()]);
         }
         out.extend([
-            word("fn"),
+            kw_fn.clone(),
             TokenTree::Ident(leaf.ident.clone()),
             group(Delimiter::Parenthesis, leaf_sig.clone()),
             group(Delimiter::Brace, run),
