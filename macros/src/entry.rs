@@ -2,7 +2,7 @@
 //! mistake does not cascade into unresolved-name errors), followed by all the errors.
 
 use crate::item::FnItem as ItemFn;
-use proc_macro2::TokenStream;
+use proc_macro2::{TokenStream, TokenTree};
 use quote::{ToTokens, quote};
 
 use crate::compact;
@@ -114,13 +114,16 @@ fn return_types(func: &mut ItemFn, cx: &mut Ctxt) -> Vec<(String, syn::Type)> {
 }
 
 pub(crate) fn test(args: TokenStream, item: TokenStream) -> TokenStream {
-    if expand::module::is_mod(&item) {
+    // The item's trees are read once, for both questions: each read is a request to the
+    // compiler that copies every tree.
+    let trees: Vec<TokenTree> = item.clone().into_iter().collect();
+    if expand::module::is_mod_trees(&trees) {
         return expand::module::expand(expand::module::Kind::Options, args, item);
     }
     let mut cx = Ctxt::default();
     let mut compact = compact::read(args, compact::Kind::Test, &mut cx);
     let mut args = parse::test_args(std::mem::take(&mut compact.options), &mut cx);
-    let (mut func, raw_cases) = match ItemFn::from_tokens_with_cases(item.clone()) {
+    let (mut func, raw_cases) = match ItemFn::from_tokens_with_cases(trees) {
         Ok(parsed) => parsed,
         Err(_) => {
             parse_fn(item.clone(), "#[testrig::test]", &mut cx);
@@ -189,7 +192,10 @@ pub(crate) fn test(args: TokenStream, item: TokenStream) -> TokenStream {
             (f.values, f.names) = crate::files::resolve(f, &mut cx);
         }
     }
-    let bound = valid::test(&func, &params, &cases, &uses, &mut cx);
+    // Validation and expansion both name the cases: the names are made once.
+    let labels = valid::labels(&cases);
+    let case_names = crate::naming::case_names(&labels);
+    let bound = valid::test(&func, &params, &cases, &case_names, &uses, &mut cx);
     valid::test_options(&args, &cases, &mut cx);
     if func.sig.asyncness.is_some()
         && !func.attrs.iter().any(parse::is_runtime_attr)
@@ -211,6 +217,8 @@ pub(crate) fn test(args: TokenStream, item: TokenStream) -> TokenStream {
         params: &params,
         bound,
         cases: &cases,
+        labels: &labels,
+        case_names: &case_names,
         uses: &uses,
         autouse: !args.no_autouse,
         options: Some(&args),
@@ -281,6 +289,8 @@ pub(crate) fn fixture_use(args: TokenStream, item: TokenStream) -> TokenStream {
         params: &[],
         bound: Vec::new(),
         cases: &[],
+        labels: &[],
+        case_names: &[],
         uses: &uses,
         autouse: true,
         options: None,

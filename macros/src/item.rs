@@ -42,7 +42,7 @@ impl FnItem {
     /// As in rstest, a mark attribute written before a case belongs to that case; the marks
     /// after the last case stay on the function, for every case.
     pub(crate) fn from_tokens_with_cases(
-        tokens: TokenStream,
+        tokens: Vec<TokenTree>,
     ) -> syn::Result<(FnItem, Vec<RawCase>)> {
         let mut trees: Vec<TokenTree> = Vec::new();
         let mut cases = Vec::new();

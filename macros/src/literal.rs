@@ -9,16 +9,17 @@ use syn::{Generics, Type};
 /// The wrapped value, or `None` when `value` stays as written: it is no lone string literal,
 /// the type is `&str`, or the type cannot be named outside the function (`impl Trait`, a
 /// type parameter), where rstest leaves the literal alone too.
-pub(crate) fn convert(ty: &Type, value: &TokenStream, generics: &Generics) -> Option<TokenStream> {
-    let mut iter = value.clone().into_iter();
-    let lit = match (iter.next(), iter.next()) {
-        (Some(TokenTree::Literal(l)), None) => l,
-        _ => return None,
+pub(crate) fn convert(ty: &Type, value: &[TokenTree], generics: &Generics) -> Option<TokenStream> {
+    let [TokenTree::Literal(lit)] = value else {
+        return None;
     };
-    if !matches!(syn::Lit::new(lit.clone()), syn::Lit::Str(_)) || !nameable(ty, generics) {
+    // The cheap questions first: most values are no string literal, and most string
+    // literals go to `&str`.
+    let text = lit.to_string();
+    if !(text.starts_with('"') || text.starts_with('r')) || is_str(ty) {
         return None;
     }
-    if is_str(ty) {
+    if !matches!(syn::Lit::new(lit.clone()), syn::Lit::Str(_)) || !nameable(ty, generics) {
         return None;
     }
     let ty = elide_lifetimes(ty.to_token_stream());

@@ -103,6 +103,10 @@ pub(crate) fn value_names(param: &str, values: &[String]) -> Vec<String> {
 }
 
 fn is_keyword(s: &str) -> bool {
+    // Every keyword is 2 to 8 letters: most names are ruled out before 52 comparisons.
+    if !(2..=8).contains(&s.len()) || s.contains('_') {
+        return false;
+    }
     const KEYWORDS: &[&str] = &[
         "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum",
         "extern", "false", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod",

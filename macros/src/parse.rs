@@ -232,8 +232,11 @@ pub(crate) struct CaseAttr {
     pub(crate) attr_span: Span,
     /// rstest's `#[case::name(...)]`.
     pub(crate) short: Option<Ident>,
-    pub(crate) values: Vec<TokenStream>,
-    pub(crate) id: Option<LitStr>,
+    /// Each value's token trees: the expansion looks at them (is it a constant, a string
+    /// literal, what is its text) without asking the compiler to open a stream.
+    pub(crate) values: Vec<Vec<TokenTree>>,
+    /// `id = "..."`: its value and where it is written.
+    pub(crate) id: Option<(String, Span)>,
     pub(crate) ignore: Option<Option<LitStr>>,
     pub(crate) should_panic: Option<Option<LitStr>>,
     pub(crate) xfail: Option<LitStr>,
@@ -244,27 +247,32 @@ pub(crate) struct CaseAttr {
 /// are nested in groups already; closures (`|a, b|`) and generic arguments (`<A, B>`) put
 /// commas at the top level too, so a case containing `|` or `<` is parsed by syn instead.
 /// Parsing every case value as a full expression would cost compile time for nothing.
-fn split_values(tokens: TokenStream) -> Option<Vec<TokenStream>> {
+/// Chunks stay token trees: looking at a tree is free, while every look into a
+/// `TokenStream` is a request to the compiler.
+fn split_values(tokens: TokenStream) -> Option<Vec<Vec<TokenTree>>> {
     let mut out = Vec::new();
     let mut current = Vec::new();
     for tt in tokens {
         match &tt {
             TokenTree::Punct(p) if p.as_char() == ',' => {
-                out.push(current.drain(..).collect());
+                out.push(std::mem::take(&mut current));
             }
             TokenTree::Punct(p) if p.as_char() == '|' || p.as_char() == '<' => return None,
             _ => current.push(tt),
         }
     }
     if !current.is_empty() {
-        out.push(current.into_iter().collect());
+        out.push(current);
     }
     Some(out)
 }
 
-fn syn_values(tokens: TokenStream, cx: &mut Ctxt) -> Vec<TokenStream> {
+fn syn_values(tokens: TokenStream, cx: &mut Ctxt) -> Vec<Vec<TokenTree>> {
     match Punctuated::<Expr, Token![,]>::parse_terminated.parse2(tokens) {
-        Ok(list) => list.into_iter().map(|e| e.to_token_stream()).collect(),
+        Ok(list) => list
+            .into_iter()
+            .map(|e| e.to_token_stream().into_iter().collect())
+            .collect(),
         Err(e) => {
             cx.push(e);
             Vec::new()
@@ -273,24 +281,29 @@ fn syn_values(tokens: TokenStream, cx: &mut Ctxt) -> Vec<TokenStream> {
 }
 
 /// `ident = rest` (a single `=`, not `==`), for case options.
-fn key_value(chunk: &TokenStream) -> Option<(Ident, TokenStream)> {
-    let mut iter = chunk.clone().into_iter();
-    let key = match iter.next()? {
-        TokenTree::Ident(i) => i,
-        _ => return None,
-    };
-    match iter.next()? {
-        TokenTree::Punct(p) if p.as_char() == '=' && p.spacing() == Spacing::Alone => {}
-        _ => return None,
+fn key_value(chunk: &[TokenTree]) -> Option<(&Ident, &[TokenTree])> {
+    match chunk {
+        [TokenTree::Ident(key), TokenTree::Punct(p), rest @ ..]
+            if p.as_char() == '=' && p.spacing() == Spacing::Alone =>
+        {
+            Some((key, rest))
+        }
+        _ => None,
     }
-    Some((key, iter.collect()))
 }
 
 /// A lone string literal, without building a syn parse buffer for one token.
 pub(crate) fn lit_str_tokens(tokens: &TokenStream) -> Option<LitStr> {
     let mut iter = tokens.clone().into_iter();
     match (iter.next(), iter.next()) {
-        (Some(TokenTree::Literal(l)), None) => match syn::Lit::new(l) {
+        (Some(tt), None) => lit_str_tree(&[tt]),
+        _ => None,
+    }
+}
+
+fn lit_str_tree(trees: &[TokenTree]) -> Option<LitStr> {
+    match trees {
+        [TokenTree::Literal(l)] => match syn::Lit::new(l.clone()) {
             syn::Lit::Str(s) => Some(s),
             _ => None,
         },
@@ -298,10 +311,21 @@ pub(crate) fn lit_str_tokens(tokens: &TokenStream) -> Option<LitStr> {
     }
 }
 
-fn bare_ident(chunk: &TokenStream) -> Option<Ident> {
-    let mut iter = chunk.clone().into_iter();
-    match (iter.next(), iter.next()) {
-        (Some(TokenTree::Ident(i)), None) => Some(i),
+/// A string literal without escapes or a raw prefix (as most case ids are): its value is the
+/// text between the quotes, read without syn's literal parser.
+fn plain_str(trees: &[TokenTree]) -> Option<(String, Span)> {
+    let [TokenTree::Literal(l)] = trees else {
+        return None;
+    };
+    let text = l.to_string();
+    let inner = text.strip_prefix('"')?.strip_suffix('"')?;
+    // One character at a time: a one-character search is a fast byte scan, a set is not.
+    (!inner.contains('\\') && !inner.contains('"')).then(|| (inner.to_owned(), l.span()))
+}
+
+fn bare_ident(chunk: &[TokenTree]) -> Option<&Ident> {
+    match chunk {
+        [TokenTree::Ident(i)] => Some(i),
         _ => None,
     }
 }
@@ -348,13 +372,13 @@ pub(crate) fn case_tokens(
     let mut in_marks = false;
     let mut seen: Vec<String> = Vec::new();
     for chunk in chunks {
-        let mark = key_value(&chunk).map(|(k, _)| k).or_else(|| {
-            bare_ident(&chunk).filter(|i| [IGNORE, SHOULD_PANIC].contains(&&*i.to_string()))
-        });
+        let mark = key_value(&chunk)
+            .map(|(k, _)| k)
+            .or_else(|| bare_ident(&chunk).filter(|i| *i == IGNORE || *i == SHOULD_PANIC));
         if let Some(mark) = mark {
             let k = mark.to_string();
             if seen.contains(&k) {
-                cx.error_at(&mark, format!("case option `{k}` is given twice; keep one"));
+                cx.error_at(mark, format!("case option `{k}` is given twice; keep one"));
                 in_marks = true;
                 continue;
             }
@@ -363,22 +387,29 @@ pub(crate) fn case_tokens(
         if let Some((key, value)) = key_value(&chunk) {
             in_marks = true;
             let k = key.to_string();
-            let lit = lit_str_tokens(&value);
+            if k == ID
+                && let Some(id) = plain_str(value)
+            {
+                out.id = Some(id);
+                continue;
+            }
+            let lit = lit_str_tree(value);
             let need_str = |cx: &mut Ctxt, what: &str| {
+                let value: TokenStream = value.iter().cloned().collect();
                 cx.error_at(
                     &value,
                     format!("`{what}` takes a string literal, e.g. `{what} = \"...\"`"),
                 )
             };
             match (k.as_str(), lit) {
-                (ID, Some(v)) => out.id = Some(v),
+                (ID, Some(v)) => out.id = Some((v.value(), v.span())),
                 (IGNORE, Some(v)) => out.ignore = Some(Some(v)),
                 (SHOULD_PANIC, Some(v)) => out.should_panic = Some(Some(v)),
                 (XFAIL, Some(v)) => out.xfail = Some(v),
                 (TIMEOUT, Some(v)) => out.timeout = Some(v),
                 (ID | IGNORE | SHOULD_PANIC | XFAIL | TIMEOUT, None) => need_str(cx, &k),
                 _ => cx.error_at(
-                    &key,
+                    key,
                     format!(
                         "unknown case option `{k}`; expected `id`, `ignore`, `should_panic`, \
                          `xfail` or `timeout`"
@@ -398,10 +429,10 @@ pub(crate) fn case_tokens(
             }
             Some((k, i)) if k == XFAIL => {
                 in_marks = true;
-                cx.error_at(&i, "`xfail` needs a reason: `xfail = \"why it fails\"`");
+                cx.error_at(i, "`xfail` needs a reason: `xfail = \"why it fails\"`");
             }
             _ if in_marks => cx.error_at(
-                &chunk,
+                chunk.into_iter().collect::<TokenStream>(),
                 "case values come first; put this value before `id` and the marks",
             ),
             _ => out.values.push(chunk),

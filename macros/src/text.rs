@@ -9,18 +9,35 @@ pub(crate) fn source_text(tokens: TokenStream) -> String {
     if !proc_macro::is_available() {
         return tokens.to_string();
     }
-    // One token (most case values): its own text, no positions needed.
-    let mut iter = tokens.clone().into_iter();
-    if let (Some(tt), None) = (iter.next(), iter.next())
-        && !matches!(tt, TokenTree::Group(_))
-    {
-        return tt.to_string();
+    trees_text(&tokens.into_iter().collect::<Vec<_>>())
+}
+
+/// [`source_text`] of a value kept as token trees.
+pub(crate) fn trees_text(trees: &[TokenTree]) -> String {
+    if !proc_macro::is_available() {
+        return trees.iter().cloned().collect::<TokenStream>().to_string();
     }
-    if let Some(text) = group_text(&tokens) {
-        return text;
+    match trees {
+        // One token (most case values): its own text, no positions needed.
+        [tt] if !matches!(tt, TokenTree::Group(_)) => return tt.to_string(),
+        [TokenTree::Group(g)] => {
+            if let Some(text) = group_text(g) {
+                return text;
+            }
+        }
+        // A negative number: only where the sign ends and the number starts are asked for.
+        [TokenTree::Punct(sign), TokenTree::Literal(number)] if sign.as_char() == '-' => {
+            let gap = if end(sign.span()) == start(number.span()) {
+                ""
+            } else {
+                " "
+            };
+            return format!("-{gap}{number}");
+        }
+        _ => {}
     }
     let mut pieces = Vec::new();
-    flatten(tokens, &mut pieces);
+    flatten(trees.iter().cloned(), &mut pieces);
     let mut out = String::new();
     let mut last_end: Option<(usize, usize)> = None;
     for (text, start, end) in pieces {
@@ -39,11 +56,7 @@ pub(crate) fn source_text(tokens: TokenStream) -> String {
 /// one request to the compiler instead of two per token. Only text that the token walk
 /// would give back unchanged: no comment, no run of whitespace, no `$` (a group written in a
 /// `macro_rules!` body has that body's text under its span).
-fn group_text(tokens: &TokenStream) -> Option<String> {
-    let mut iter = tokens.clone().into_iter();
-    let (Some(TokenTree::Group(g)), None) = (iter.next(), iter.next()) else {
-        return None;
-    };
+fn group_text(g: &proc_macro2::Group) -> Option<String> {
     let (open, close) = match g.delimiter() {
         Delimiter::Parenthesis => ('(', ')'),
         Delimiter::Bracket => ('[', ']'),
@@ -51,24 +64,41 @@ fn group_text(tokens: &TokenStream) -> Option<String> {
     };
     let text = g.span().unwrap().source_text()?;
     // A group made by another macro may carry that macro's call site as its span.
-    let plain = text.starts_with(open)
-        && text.ends_with(close)
-        && !text.contains(['\n', '\r', '\t', '$', '"', '\''])
-        && !text.contains("  ")
-        && !text.contains("//")
-        && !text.contains("/*");
+    let plain = text.starts_with(open) && text.ends_with(close) && plain_text(&text);
     plain.then_some(text)
+}
+
+/// No newline, tab, `$`, quote, run of spaces or comment: one pass over the bytes, where a
+/// search per pattern would walk the text six times.
+fn plain_text(text: &str) -> bool {
+    let mut prev = 0u8;
+    for &b in text.as_bytes() {
+        let pair = (prev == b' ' && b == b' ') || (prev == b'/' && (b == b'/' || b == b'*'));
+        if pair || matches!(b, b'\n' | b'\r' | b'\t' | b'$' | b'"' | b'\'') {
+            return false;
+        }
+        prev = b;
+    }
+    true
 }
 
 type Pos = (usize, usize);
 
 fn pos(span: Span) -> (Pos, Pos) {
-    let s = span.unwrap();
-    let (a, b) = (s.start(), s.end());
-    ((a.line(), a.column()), (b.line(), b.column()))
+    (start(span), end(span))
 }
 
-fn flatten(tokens: TokenStream, out: &mut Vec<(String, Pos, Pos)>) {
+fn start(span: Span) -> Pos {
+    let s = span.unwrap().start();
+    (s.line(), s.column())
+}
+
+fn end(span: Span) -> Pos {
+    let s = span.unwrap().end();
+    (s.line(), s.column())
+}
+
+fn flatten(tokens: impl IntoIterator<Item = TokenTree>, out: &mut Vec<(String, Pos, Pos)>) {
     for tt in tokens {
         match tt {
             TokenTree::Group(g) => {

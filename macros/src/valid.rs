@@ -1,8 +1,6 @@
 //! Every check on a parsed item, each error spanned at the narrowest wrong token. Checks run
 //! before any code is generated and report all problems of an item together.
 
-use std::collections::HashMap;
-
 use crate::item::FnItem as ItemFn;
 use quote::ToTokens;
 use syn::ext::IdentExt;
@@ -161,6 +159,7 @@ pub(crate) fn test(
     func: &ItemFn,
     params: &[Param],
     cases: &[CaseAttr],
+    case_names: &[String],
     uses: &[syn::Path],
     cx: &mut Ctxt,
 ) -> Vec<usize> {
@@ -233,7 +232,7 @@ pub(crate) fn test(
             );
         }
     }
-    case_ids(cases, cx);
+    case_ids(cases, case_names, cx);
     let bound: Vec<usize> = if by_marker {
         marked
     } else {
@@ -266,28 +265,37 @@ pub(crate) fn test(
 /// Two cases of one test whose names come out equal: an error at the second. Repeated
 /// `case::name`s are numbered instead (see `naming::case_names`), so this fires for explicit
 /// `id = "..."` clashes.
-fn case_ids(cases: &[CaseAttr], cx: &mut Ctxt) {
-    let names = naming::case_names(&labels(cases));
-    let mut first: HashMap<&str, usize> = HashMap::new();
-    for (i, (case, name)) in cases.iter().zip(&names).enumerate() {
-        if let Some(&at) = first.get(name.as_str()) {
-            let span = case
-                .id
-                .as_ref()
-                .map(|s| s.span())
-                .or_else(|| case.short.as_ref().map(proc_macro2::Ident::span))
-                .unwrap_or(case.attr_span);
-            cx.error(
-                span,
-                format!(
-                    "case id `{name}` is already taken by case {}; ids must differ after \
-                     sanitizing (lower case, runs of other characters become `_`)",
-                    at + 1
-                ),
-            );
+fn case_ids(cases: &[CaseAttr], names: &[String], cx: &mut Ctxt) {
+    // Sorted by name (then position), equal names sit together with the first case first:
+    // cheaper than hashing every name in a macro crate built without optimizations.
+    let mut order: Vec<usize> = (0..cases.len().min(names.len())).collect();
+    order.sort_by(|&a, &b| names[a].cmp(&names[b]).then(a.cmp(&b)));
+    let mut taken: Vec<(usize, usize)> = Vec::new();
+    let mut first = order.first().copied().unwrap_or_default();
+    for pair in order.windows(2) {
+        if names[pair[0]] == names[pair[1]] {
+            taken.push((pair[1], first));
         } else {
-            first.insert(name, i);
+            first = pair[1];
         }
+    }
+    taken.sort_unstable();
+    for (i, at) in taken {
+        let (case, name) = (&cases[i], &names[i]);
+        let span = case
+            .id
+            .as_ref()
+            .map(|(_, span)| *span)
+            .or_else(|| case.short.as_ref().map(proc_macro2::Ident::span))
+            .unwrap_or(case.attr_span);
+        cx.error(
+            span,
+            format!(
+                "case id `{name}` is already taken by case {}; ids must differ after \
+                 sanitizing (lower case, runs of other characters become `_`)",
+                at + 1
+            ),
+        );
     }
 }
 
@@ -296,7 +304,7 @@ pub(crate) fn labels(cases: &[CaseAttr]) -> Vec<naming::CaseLabel> {
     cases
         .iter()
         .map(|c| match (&c.id, &c.short) {
-            (Some(id), _) => naming::CaseLabel::Id(id.value()),
+            (Some((id, _)), _) => naming::CaseLabel::Id(id.clone()),
             (None, Some(short)) => naming::CaseLabel::Short(short.unraw().to_string()),
             (None, None) => naming::CaseLabel::None,
         })

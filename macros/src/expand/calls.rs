@@ -53,7 +53,7 @@ fn placeholders(params: &[Param]) -> Vec<proc_macro2::Ident> {
 /// synchronously exists while they are sync (a `for<'__t>` bound that does not hold is no
 /// error where it is written, only where it is used).
 fn sync_bounds(params: &[Param]) -> TokenStream {
-    let p = quote!(::testrig::__private);
+    let p = crate::expand::Private;
     let paths = params.iter().filter_map(|d| match &d.source {
         Source::Fixture { path, .. } if !d.opaque => Some(path),
         _ => None,
@@ -74,7 +74,7 @@ pub(crate) fn partials(func: &ItemFn, args: &FixtureArgs, params: &[Param]) -> T
     }
     let name = &func.sig.ident;
     let vis = &func.vis;
-    let p = quote!(::testrig::__private);
+    let p = crate::expand::Private;
     let (types, all) = (arg_types(func), placeholders(params));
     let fns = (1..=params.len()).map(|n| {
         let f = format_ident!("__testrig_partial_{}", n);
@@ -150,7 +150,7 @@ fn no_capture(ret: &TokenStream, func: &ItemFn, args: &FixtureArgs, key: &str) -
 fn async_calls(func: &ItemFn, args: &FixtureArgs, params: &[Param]) -> TokenStream {
     let name = &func.sig.ident;
     let vis = &func.vis;
-    let p = quote!(::testrig::__private);
+    let p = crate::expand::Private;
     let (types, all) = (arg_types(func), placeholders(params));
     let fns = (1..=params.len()).map(|n| {
         let public = format_ident!("partial_{}", n);
@@ -208,7 +208,7 @@ fn async_calls(func: &ItemFn, args: &FixtureArgs, params: &[Param]) -> TokenStre
 fn session(func: &ItemFn) -> TokenStream {
     let name = &func.sig.ident;
     let vis = &func.vis;
-    let p = quote!(::testrig::__private);
+    let p = crate::expand::Private;
     let out = output(func);
     let types = arg_types(func);
     let all = (0..types.len()).map(|i| format_ident!("_a{}", i));
@@ -239,7 +239,7 @@ fn session(func: &ItemFn) -> TokenStream {
 pub(crate) fn opaque(func: &ItemFn, args: &FixtureArgs, params: &[Param]) -> TokenStream {
     let name = &func.sig.ident;
     let vis = &func.vis;
-    let p = quote!(::testrig::__private);
+    let p = crate::expand::Private;
     let ret = returns(func, args, "default");
     let ret = no_capture(&ret, func, args, "default");
     let sync_deps = params.iter().map(|d| dep(d, false));

@@ -1,7 +1,7 @@
 //! Cases and value matrices: the user's function stays as written, and a module of its name
 //! holds one `#[test]` per case (per value combination), all calling one body function.
 
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::{Delimiter, Span, TokenStream, TokenTree};
 use quote::{ToTokens, format_ident, quote, quote_spanned};
 use syn::ext::IdentExt;
 use syn::{Expr, Ident};
@@ -11,7 +11,7 @@ use super::test::{Attrs, Drive, Plan, meta_static, test_attr};
 use crate::item::FnItem as ItemFn;
 use crate::naming;
 use crate::parse::{CaseAttr, Future, Param, Source};
-use crate::text::{line_of, source_text};
+use crate::text::{line_of, source_text, trees_text};
 
 struct Leaf {
     /// Case module (cases combined with a matrix), if any.
@@ -63,8 +63,7 @@ pub(super) fn many(
     } else {
         (0..plan.cases.len()).map(Some).collect()
     };
-    let labels = crate::valid::labels(plan.cases);
-    let case_names = naming::case_names(&labels);
+    let (labels, case_names) = (plan.labels, plan.case_names);
     for case in case_idx {
         let case_name = case.map(|i| case_names[i].clone());
         let span = case.map_or(name.span(), |i| plan.cases[i].attr_span);
@@ -101,7 +100,7 @@ pub(super) fn many(
     } else {
         (quote!(), meta)
     };
-    let p = quote!(::testrig::__private);
+    let p = crate::expand::Private;
     let bound = &plan.bound;
     let bound_types: Vec<syn::Type> = bound
         .iter()
@@ -122,7 +121,10 @@ pub(super) fn many(
         && bound
             .iter()
             .all(|&i| !plan.params[i].by_ref && plan.params[i].future == Future::No)
-        && plan.cases.iter().all(|c| c.values.iter().all(const_like))
+        && plan
+            .cases
+            .iter()
+            .all(|c| c.values.iter().all(|v| const_like(v)))
         && plan.cases.iter().all(|c| {
             c.values
                 .iter()
@@ -148,41 +150,59 @@ pub(super) fn many(
             }
         }
     };
-    let mut rows = Vec::new();
+    // The tests are appended to one stream as token trees: a `quote!` per test, spliced
+    // into the next, asks the compiler to join streams several times per test.
+    let mut rows = TokenStream::new();
     let mut arms = Vec::new();
-    let mut top = Vec::new();
+    let mut top = TokenStream::new();
     let mut records = Vec::new();
-    let mut nested: Vec<(Ident, Vec<TokenStream>)> = Vec::new();
+    let mut nested: Vec<(Ident, TokenStream)> = Vec::new();
+    let leaf_head: Vec<TokenTree> = {
+        let leaf_attrs = &attrs.leaf;
+        quote!(#test #(#leaf_attrs)*).into_iter().collect()
+    };
+    let leaf_sig = quote!(#(#sig),*);
+    // Made once and cloned: each new identifier is checked and interned again.
+    let [kw_super, kw_async, kw_await, kw_fn, run_ident] =
+        ["super", "async", "await", "fn", "__testrig_run"].map(word);
     for (index, leaf) in leaves.iter().enumerate() {
         let mut args = Vec::new();
         let mut report = String::new();
         let case = leaf.case.map(|i| &plan.cases[i]);
         for (i, param) in plan.params.iter().enumerate() {
-            let value = match bound.iter().position(|&b| b == i) {
-                Some(k) => Some(case.expect("bound params only with cases").values[k].clone()),
-                None => matrix
-                    .iter()
-                    .position(|(j, _)| *j == i)
-                    .map(|m| matrix[m].1[leaf.choice[m]].to_token_stream()),
+            let matrix_value;
+            let value: Option<&[proc_macro2::TokenTree]> = match bound.iter().position(|&b| b == i)
+            {
+                Some(k) => Some(&case.expect("bound params only with cases").values[k]),
+                None => match matrix.iter().position(|(j, _)| *j == i) {
+                    Some(m) => {
+                        matrix_value = matrix[m].1[leaf.choice[m]]
+                            .to_token_stream()
+                            .into_iter()
+                            .collect::<Vec<_>>();
+                        Some(&matrix_value)
+                    }
+                    None => None,
+                },
             };
             match value {
                 Some(value) => {
                     report += "\n    ";
                     report += &param_label(param);
                     report += " = ";
-                    report += &source_text(value.clone());
+                    report += &trees_text(value);
                     // In table mode the values go to the table as written; the one call
                     // reads them from there.
                     if table_mode {
                         continue;
                     }
-                    let value = match func.sig.inputs.iter().nth(i) {
+                    let converted = match func.sig.inputs.iter().nth(i) {
                         Some(syn::FnArg::Typed(t)) => {
-                            crate::literal::convert(&t.ty, &value, &func.sig.generics)
-                                .unwrap_or(value)
+                            crate::literal::convert(&t.ty, value, &func.sig.generics)
                         }
-                        _ => value,
+                        _ => None,
                     };
+                    let value = converted.unwrap_or_else(|| quote!(#(#value)*));
                     let value = match (param.future, param.by_ref) {
                         (Future::Await, _) => quote!((#value).await),
                         (_, true) => quote!(&#value),
@@ -239,7 +259,17 @@ pub(super) fn many(
         let index_lit = proc_macro2::Literal::usize_unsuffixed(index);
         if table_mode {
             let values = &case.expect("table mode has cases").values;
-            rows.push(quote!((#(#values,)*)));
+            // Trees are appended to the row as they are; a stream per value would be one
+            // more request to the compiler each.
+            let mut row = TokenStream::new();
+            for v in values {
+                row.extend(v.iter().cloned());
+                row.extend([punct(',')]);
+            }
+            if !rows.is_empty() {
+                rows.extend([punct(',')]);
+            }
+            rows.extend([group(Delimiter::Parenthesis, row)]);
         } else {
             // Spanned at the case: a case whose values leave a generic parameter open, or
             // do not fit the parameter types, is reported at its own `#[case]`.
@@ -255,35 +285,56 @@ pub(super) fn many(
                 quote!(#index_lit => #p::check(#call),)
             });
         }
-        let up = leaf.module.as_ref().map(|_| quote!(super::));
-        let run = match run_async {
-            true => quote!(#up __testrig_run(#index_lit, #record, #(#names),*).await),
-            false => quote!(#up __testrig_run(#index_lit, #record, #(#names),*)),
-        };
-        let asyncness = run_async.then(|| quote!(async));
-        let marks = case.map(marks).unwrap_or_default();
-        let leaf_attrs = &attrs.leaf;
-        let ident = &leaf.ident;
-        let test_fn = quote! {
-            #test
-            #(#leaf_attrs)*
-            #marks
-            #asyncness fn #ident(#(#sig),*) {
-                #run
-            }
-        };
-        match &leaf.module {
-            None => top.push(test_fn),
-            Some(m) => match nested.iter_mut().find(|(n, _)| n == m) {
-                Some((_, list)) => list.push(test_fn),
-                None => nested.push((m.clone(), vec![test_fn])),
-            },
+        // `#[test] #marks async fn ident(#sig) { super::__testrig_run(index, record,
+        // #names).await }`
+        let mut call_args = TokenStream::new();
+        call_args.extend([
+            TokenTree::Literal(index_lit),
+            punct(','),
+            TokenTree::Literal(record),
+        ]);
+        for n in names {
+            call_args.extend([punct(','), TokenTree::Ident(n.clone())]);
         }
+        let mut run = TokenStream::new();
+        if leaf.module.is_some() {
+            run.extend([kw_super.clone(), joint(':'), punct(':')]);
+        }
+        run.extend([run_ident.clone(), group(Delimiter::Parenthesis, call_args)]);
+        if run_async {
+            run.extend([punct('.'), kw_await.clone()]);
+        }
+        let out = match &leaf.module {
+            None => &mut top,
+            Some(m) => match nested.iter().position(|(n, _)| n == m) {
+                Some(k) => &mut nested[k].1,
+                None => {
+                    nested.push((m.clone(), TokenStream::new()));
+                    &mut nested.last_mut().expect("just pushed").1
+                }
+            },
+        };
+        out.extend(leaf_head.iter().cloned());
+        if let Some(c) = case {
+            let marks = marks(c);
+            if !marks.is_empty() {
+                out.extend(marks);
+            }
+        }
+        if run_async {
+            out.extend([kw_async.clone()]);
+        }
+        out.extend([
+            kw_fn.clone(),
+            TokenTree::Ident(leaf.ident.clone()),
+            group(Delimiter::Parenthesis, leaf_sig.clone()),
+            group(Delimiter::Brace, run),
+        ]);
     }
     let nested = nested.into_iter().map(|(m, list)| {
         quote! {
             mod #m {
-                #(#list)*
+                #list
             }
         }
     });
@@ -309,7 +360,7 @@ pub(super) fn many(
             quote!(#p::check(#call))
         };
         quote! {
-            let (#(#vars,)*) = #p::nth_case::<(#(#bound_types,)*)>(&[#(#rows),*], __case);
+            let (#(#vars,)*) = #p::nth_case::<(#(#bound_types,)*)>(&[#rows], __case);
             #call
         }
     } else if is_async {
@@ -330,7 +381,7 @@ pub(super) fn many(
     // The tests are written out here rather than by a `macro_rules!` of the test's own:
     // defining and matching one per test function costs more than the tokens it saves.
     let leaf_attrs = &attrs.leaf;
-    let tests = quote!(#(#top)*);
+    let tests = top;
     let params_needed =
         super::params::needed(&super::params::test_paths(plan.uses, plan.params, bound));
     let tests = super::params::cases(
@@ -401,9 +452,9 @@ pub(super) fn many(
 /// variants), negations, and tuples, arrays and references of those; no calls, macros,
 /// blocks, method calls or operators other than unary `-`. Cases whose values are all like
 /// this are stored in one table of constants instead of one call each.
-fn const_like(tokens: &TokenStream) -> bool {
+fn const_like(tokens: &[proc_macro2::TokenTree]) -> bool {
     let mut prev_ident = false;
-    for tt in tokens.clone() {
+    for tt in tokens {
         let ok = match &tt {
             proc_macro2::TokenTree::Literal(_) => true,
             proc_macro2::TokenTree::Ident(_) => true,
@@ -414,7 +465,7 @@ fn const_like(tokens: &TokenStream) -> bool {
                         g.delimiter(),
                         proc_macro2::Delimiter::Parenthesis | proc_macro2::Delimiter::Bracket
                     )
-                    && const_like(&g.stream())
+                    && const_like(&g.stream().into_iter().collect::<Vec<_>>())
             }
         };
         if !ok {
@@ -457,6 +508,22 @@ fn contains_impl(ty: &syn::Type) -> bool {
         }
     }
     ty.to_token_stream().into_iter().any(any)
+}
+
+fn punct(c: char) -> TokenTree {
+    TokenTree::Punct(proc_macro2::Punct::new(c, proc_macro2::Spacing::Alone))
+}
+
+fn joint(c: char) -> TokenTree {
+    TokenTree::Punct(proc_macro2::Punct::new(c, proc_macro2::Spacing::Joint))
+}
+
+fn word(text: &str) -> TokenTree {
+    TokenTree::Ident(Ident::new(text, Span::call_site()))
+}
+
+fn group(delimiter: Delimiter, stream: TokenStream) -> TokenTree {
+    TokenTree::Group(proc_macro2::Group::new(delimiter, stream))
 }
 
 fn param_label(p: &Param) -> String {

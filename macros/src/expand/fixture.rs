@@ -18,7 +18,7 @@ pub(crate) fn expand(func: &ItemFn, args: &FixtureArgs, params: &[Param]) -> Tok
         ReturnType::Type(_, ty) => quote!(#ty),
     };
     let is_async = func.sig.asyncness.is_some();
-    let p = quote!(::testrig::__private);
+    let p = crate::expand::Private;
     // A parametrized fixture's first parameter gets the value this test runs with.
     let value = value_arg(func, args);
     let skip = usize::from(value.is_some());

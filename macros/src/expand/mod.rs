@@ -25,3 +25,25 @@ fn combinations(lens: impl IntoIterator<Item = usize>) -> Vec<Vec<usize>> {
     }
     out
 }
+
+/// `::testrig::__private`, the path of everything macro output calls. Spliced into a
+/// `quote!` as plain token trees: a `TokenStream` spliced in is joined by the compiler,
+/// one request each time, and expansions name this path several times per test.
+#[derive(Clone, Copy)]
+pub(crate) struct Private;
+
+impl quote::ToTokens for Private {
+    fn to_tokens(&self, tokens: &mut proc_macro2::TokenStream) {
+        use proc_macro2::{Ident, Punct, Spacing, Span, TokenTree};
+        let colons = || {
+            [
+                TokenTree::Punct(Punct::new(':', Spacing::Joint)),
+                TokenTree::Punct(Punct::new(':', Spacing::Alone)),
+            ]
+        };
+        tokens.extend(colons());
+        tokens.extend([TokenTree::Ident(Ident::new("testrig", Span::call_site()))]);
+        tokens.extend(colons());
+        tokens.extend([TokenTree::Ident(Ident::new("__private", Span::call_site()))]);
+    }
+}

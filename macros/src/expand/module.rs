@@ -44,7 +44,12 @@ impl Kind {
 /// Whether the item is a `mod` (after its attributes and visibility): cheap, so that
 /// functions, the common case, pay one look at their first tokens.
 pub(crate) fn is_mod(item: &TokenStream) -> bool {
-    let mut iter = item.clone().into_iter().peekable();
+    is_mod_trees(&item.clone().into_iter().collect::<Vec<_>>())
+}
+
+/// [`is_mod`] of an item already split into token trees.
+pub(crate) fn is_mod_trees(item: &[TokenTree]) -> bool {
+    let mut iter = item.iter().cloned().peekable();
     while let Some(tt) = iter.next() {
         match tt {
             TokenTree::Punct(p) if p.as_char() == '#' => {

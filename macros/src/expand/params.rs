@@ -361,7 +361,7 @@ impl Tree {
 
 impl Test {
     fn expand(&self, entries: &[Entry], leaves: &[Leaf]) -> TokenStream {
-        let p = quote!(::testrig::__private);
+        let p = crate::expand::Private;
         let combos = super::combinations(entries.iter().map(|e| e.ids.len()));
         let params_of = |combo: &[usize]| params_of(entries, combo);
         let (cfg, attrs, sig) = (&self.cfg, &self.attrs, &self.sig);

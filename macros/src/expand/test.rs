@@ -20,6 +20,10 @@ pub(crate) struct Plan<'a> {
     /// The parameters `#[case]` binds, in the order of the case values.
     pub(crate) bound: Vec<usize>,
     pub(crate) cases: &'a [CaseAttr],
+    /// How each case names itself, and the test names made of that (`valid::labels`,
+    /// `naming::case_names`).
+    pub(crate) labels: &'a [crate::naming::CaseLabel],
+    pub(crate) case_names: &'a [String],
     pub(crate) uses: &'a [Path],
     pub(crate) autouse: bool,
     /// `#[testrig::test(...)]` options (`isolated`, `timeout`, `serial`, `shared`); `None` for
@@ -112,7 +116,7 @@ pub(super) struct Drive {
 impl Drive {
     /// The runner call of a test without cases, and whether the test fn is `async`.
     fn call(&self, call: TokenStream) -> (TokenStream, bool) {
-        let p = quote!(::testrig::__private);
+        let p = crate::expand::Private;
         if !self.is_async {
             let call = if self.unit {
                 call
@@ -144,7 +148,7 @@ impl Drive {
         index: TokenStream,
         body: TokenStream,
     ) -> (TokenStream, bool) {
-        let p = quote!(::testrig::__private);
+        let p = crate::expand::Private;
         if !self.is_async {
             return (quote!(#p::run_case(#meta, #table, #index, #body)), false);
         }
@@ -181,7 +185,7 @@ pub(super) fn meta_static(
     is_async: bool,
     promotable: bool,
 ) -> (TokenStream, bool) {
-    let p = quote!(::testrig::__private);
+    let p = crate::expand::Private;
     let name_str = name.to_string();
     let uses = plan.uses.iter().map(|u| {
         let span = u
@@ -283,7 +287,7 @@ impl Supplied {
         if self.names.is_empty() {
             return run;
         }
-        let p = quote!(::testrig::__private);
+        let p = crate::expand::Private;
         let names = &self.names;
         let values = quote!(::std::vec![#(#p::supply(#names)),*]);
         if is_async {
@@ -325,7 +329,7 @@ fn single(plan: &Plan<'_>, mut func: ItemFn, attrs: Attrs) -> TokenStream {
         drive.call(quote!(#name(#(#args),*)))
     } else {
         // A property test: proptest draws the strategy parameters, fixtures come as usual.
-        let p = quote!(::testrig::__private);
+        let p = crate::expand::Private;
         let mut vars = Vec::new();
         let args: Vec<TokenStream> = plan
             .params

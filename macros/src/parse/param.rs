@@ -298,7 +298,7 @@ pub(crate) fn params(func: &mut ItemFn, cx: &mut Ctxt) -> Vec<Param> {
             Source::Files(f)
         } else if let Some(d) = default {
             // rstest's `#[default("127.0.0.1:9000")] addr: SocketAddr`.
-            let tokens = d.to_token_stream();
+            let tokens: Vec<_> = d.to_token_stream().into_iter().collect();
             match crate::literal::convert(&ty, &tokens, &generics) {
                 Some(wrapped) => Source::Default(Expr::Verbatim(wrapped)),
                 None => Source::Default(d),
@@ -401,10 +401,34 @@ fn repeated(
 
 /// The fixture a parameter names: `r#type` (or `_type`) is the fixture `fn r#type()`.
 fn fixture_ident(name: &str, span: Span) -> Ident {
-    let plain = syn::parse_str::<Ident>(name).is_ok();
+    // A name of letters, digits and `_` is an identifier unless it is one of the keywords
+    // syn refuses as one: no need to lex it again.
+    let simple = name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        && !name.starts_with(|c: char| c.is_ascii_digit());
+    let plain = if simple {
+        !syn_keyword(name)
+    } else {
+        syn::parse_str::<Ident>(name).is_ok()
+    };
     if plain || matches!(name, "self" | "super" | "crate" | "Self" | "_") {
         Ident::new(name, span)
     } else {
         Ident::new_raw(name, span)
     }
+}
+
+/// The words syn's `Ident` parser refuses (its `accept_as_ident`).
+fn syn_keyword(name: &str) -> bool {
+    const KEYWORDS: &[&str] = &[
+        "_", "abstract", "as", "async", "await", "become", "box", "break", "const", "continue",
+        "crate", "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "if",
+        "impl", "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv",
+        "pub", "ref", "return", "Self", "self", "static", "struct", "super", "trait", "true",
+        "try", "type", "typeof", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+    ];
+    // Every keyword but `_` is 2 to 8 letters.
+    if name != "_" && (name.len() > 8 || name.contains('_')) {
+        return false;
+    }
+    KEYWORDS.contains(&name)
 }
