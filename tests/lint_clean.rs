@@ -5,11 +5,25 @@
 use std::path::Path;
 use std::process::Command;
 
-fn clippy(features: &[&str]) -> (bool, String) {
+/// `cargo <command>` on the lint crate, in a target dir of its own: the nested cargo never
+/// waits for the one running this test.
+fn lint_crate(command: &[&str]) -> Command {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let out = Command::new(env!("CARGO"))
-        .args(["clippy", "--tests", "--quiet", "--manifest-path"])
+    let mut cargo = Command::new(env!("CARGO"));
+    cargo
+        .args(command)
+        .arg("--manifest-path")
         .arg(root.join("tests/lint-crate/Cargo.toml"))
+        .env(
+            "CARGO_TARGET_DIR",
+            Path::new(env!("CARGO_TARGET_TMPDIR")).join("lint-demo"),
+        )
+        .env_remove("RUSTFLAGS");
+    cargo
+}
+
+fn clippy(features: &[&str]) -> (bool, String) {
+    let out = lint_crate(&["clippy", "--tests", "--quiet"])
         .args(features)
         .args([
             "--",
@@ -20,12 +34,6 @@ fn clippy(features: &[&str]) -> (bool, String) {
             "-D",
             "clippy::nursery",
         ])
-        // A target dir of its own: the nested cargo never waits for the one running this test.
-        .env(
-            "CARGO_TARGET_DIR",
-            Path::new(env!("CARGO_TARGET_TMPDIR")).join("lint-demo"),
-        )
-        .env_remove("RUSTFLAGS")
         .output()
         .expect("cargo runs");
     let text = String::from_utf8_lossy(&out.stderr).into_owned();
@@ -71,15 +79,7 @@ fn a_string_literal_for_a_type_without_from_str_is_an_error_at_the_literal() {
 
 #[test]
 fn an_ignored_parameter_is_filled_by_the_attribute_macro_below() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let out = Command::new(env!("CARGO"))
-        .args(["test", "--quiet", "--test", "supplied", "--manifest-path"])
-        .arg(root.join("tests/lint-crate/Cargo.toml"))
-        .env(
-            "CARGO_TARGET_DIR",
-            Path::new(env!("CARGO_TARGET_TMPDIR")).join("lint-demo"),
-        )
-        .env_remove("RUSTFLAGS")
+    let out = lint_crate(&["test", "--quiet", "--test", "supplied"])
         .output()
         .expect("cargo runs");
     let text = String::from_utf8_lossy(&out.stdout);
