@@ -26,3 +26,14 @@ mod rstest_params;
 mod session;
 mod stress;
 mod teardown;
+
+/// This test binary's own output for `args` (e.g. `["--list", "cases::"]`): the names of the
+/// tests the macros generated, as libtest and nextest see them.
+fn listing(args: &[&str]) -> String {
+    let out = std::process::Command::new(std::env::current_exe().unwrap())
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    String::from_utf8(out.stdout).unwrap()
+}

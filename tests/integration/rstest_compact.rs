@@ -142,11 +142,7 @@ fn options_and_compact_arguments(n: u32, m: u32) {
 
 #[test]
 fn compact_tests_are_named_as_attribute_form_tests() {
-    let out = std::process::Command::new(std::env::current_exe().unwrap())
-        .args(["--list", "rstest_compact::"])
-        .output()
-        .unwrap();
-    let list = String::from_utf8(out.stdout).unwrap();
+    let list = crate::listing(&["--list", "rstest_compact::"]);
     for want in [
         "fibonacci_test::zero_base_case",
         "fibonacci_test::case_3",

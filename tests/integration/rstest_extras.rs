@@ -1,6 +1,7 @@
 //! rstest's spellings beyond the common ones: attributes written between cases (for the case
 //! they precede) and `#[files]` with `#[base_dir]`, `${VAR}`, `#[dirs]` and `#[exclude]`.
 
+use crate::listing;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -109,15 +110,6 @@ fn exclude_is_a_regex(
     path: PathBuf,
 ) {
     assert_eq!(file_name(&path), "notes.md");
-}
-
-fn listing(args: &[&str]) -> String {
-    let out = std::process::Command::new(std::env::current_exe().unwrap())
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    String::from_utf8(out.stdout).unwrap()
 }
 
 #[test]

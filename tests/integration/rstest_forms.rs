@@ -201,12 +201,7 @@ fn padded(#[case] n: u32) {
 }
 
 fn list() -> String {
-    let out = std::process::Command::new(std::env::current_exe().unwrap())
-        .args(["--list", "rstest_forms::"])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    String::from_utf8(out.stdout).unwrap()
+    crate::listing(&["--list", "rstest_forms::"])
 }
 
 #[test]

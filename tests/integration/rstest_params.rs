@@ -187,11 +187,7 @@ fn doc_comments_around_cases(#[case] n: u32) {
 
 #[test]
 fn doc_comments_name_the_values_tests() {
-    let out = std::process::Command::new(std::env::current_exe().unwrap())
-        .args(["--list", "rstest_params::"])
-        .output()
-        .unwrap();
-    let list = String::from_utf8(out.stdout).unwrap();
+    let list = crate::listing(&["--list", "rstest_params::"]);
     for want in [
         "rstest_params::describe_values::value_short_value: test",
         "rstest_params::describe_values::value_long_value: test",

@@ -27,11 +27,8 @@ async fn tokio_test_above_testrig() {
     logs.assert_contains(Level::Info, "from task");
 }
 
-/// The task is polled after the test's future has yielded, between its polls: it runs with no
-/// context entered at all, on the thread driving the test.
-#[testrig::test]
-#[tokio::test]
-async fn a_task_polled_between_the_tests_own_polls(logs: LogCapture) {
+/// Spawns a task that logs "polled later" only after yielding once, and waits for it.
+async fn a_task_that_logs_after_a_yield() {
     let (tx, rx) = tokio::sync::oneshot::channel();
     tokio::spawn(async move {
         tokio::task::yield_now().await;
@@ -39,6 +36,14 @@ async fn a_task_polled_between_the_tests_own_polls(logs: LogCapture) {
         tx.send(()).unwrap();
     });
     rx.await.unwrap();
+}
+
+/// The task is polled after the test's future has yielded, between its polls: it runs with no
+/// context entered at all, on the thread driving the test.
+#[testrig::test]
+#[tokio::test]
+async fn a_task_polled_between_the_tests_own_polls(logs: LogCapture) {
+    a_task_that_logs_after_a_yield().await;
     logs.assert_contains(Level::Info, "polled later");
 }
 
@@ -46,13 +51,7 @@ async fn a_task_polled_between_the_tests_own_polls(logs: LogCapture) {
 #[testrig::test]
 async fn tokio_test_above_a_task_polled_later() {
     let logs = LogCapture::start();
-    let (tx, rx) = tokio::sync::oneshot::channel();
-    tokio::spawn(async move {
-        tokio::task::yield_now().await;
-        log_info("polled later");
-        tx.send(()).unwrap();
-    });
-    rx.await.unwrap();
+    a_task_that_logs_after_a_yield().await;
     logs.assert_contains(Level::Info, "polled later");
 }
 

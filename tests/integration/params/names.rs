@@ -8,12 +8,7 @@ use testrig::prelude::*;
 use super::backend;
 
 fn list() -> String {
-    let out = std::process::Command::new(std::env::current_exe().unwrap())
-        .args(["--list", "params::"])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    String::from_utf8_lossy(&out.stdout).into_owned()
+    crate::listing(&["--list", "params::"])
 }
 
 #[test]
