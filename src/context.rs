@@ -52,7 +52,9 @@ use std::task::{Context, Poll};
 use std::thread::ThreadId;
 use std::time::Instant;
 
+mod deferred;
 mod process;
+pub(crate) use deferred::{defer, end_deferred, nothing_entered};
 pub use process::single_test_process;
 
 /// What the runner knows of a test beyond its name: rstest's `Context` fields.
@@ -129,14 +131,19 @@ impl TestContext {
 
     /// A context that testrig's runner drives: it consults what [`at_end`](Self::at_end)
     /// registered when the test ends.
-    pub(crate) fn driven(name: String, case_id: Option<&str>, origin: Origin) -> Self {
+    pub(crate) fn driven(
+        name: String,
+        case_id: Option<&str>,
+        origin: Origin,
+        start: Instant,
+    ) -> Self {
         TestContext {
             inner: Arc::new(Inner {
                 id: NEXT_TEST_ID.fetch_add(1, Ordering::Relaxed),
                 name,
                 case_id: case_id.map(str::to_owned),
                 origin: Some(origin),
-                start: Instant::now(),
+                start,
                 at_end: Some(Mutex::new(Vec::new())),
             }),
         }
@@ -167,6 +174,7 @@ impl TestContext {
 
     /// The context entered on this thread, if any.
     pub fn current() -> Option<TestContext> {
+        deferred::make_if_asked();
         CURRENT.with(|c| c.borrow().clone())
     }
 
@@ -253,6 +261,7 @@ impl TestContext {
     #[must_use = "the context is left when the guard drops; bind it with `let _entered = ...`"]
     pub fn enter(&self) -> Entered {
         let previous = CURRENT.with(|c| c.replace(Some(self.clone())));
+        deferred::entered(1);
         Entered {
             previous,
             _not_send: std::marker::PhantomData,
@@ -306,11 +315,28 @@ impl TestContext {
     /// Marks this context as a test that testrig's runner is running on this thread (and, in
     /// an async test, on the tokio runtime polling it) until the returned guard drops.
     pub(crate) fn run(&self) -> Running {
+        self.run_on(
+            #[cfg(feature = "tokio")]
+            tokio::runtime::Handle::try_current().ok().map(|h| h.id()),
+        )
+    }
+
+    /// [`run`](Self::run) of a sync test: by the runner's rule it is driven by its thread alone,
+    /// even when its context is made inside a runtime the body built (`#[tokio::test]` above
+    /// `#[testrig::test]`), whose other threads are not the test's.
+    pub(crate) fn run_sync(&self) -> Running {
+        self.run_on(
+            #[cfg(feature = "tokio")]
+            None,
+        )
+    }
+
+    fn run_on(&self, #[cfg(feature = "tokio")] runtime: Option<tokio::runtime::Id>) -> Running {
         let run = Run {
             ctx: self.clone(),
             thread: THREAD_ID.with(|id| *id),
             #[cfg(feature = "tokio")]
-            runtime: tokio::runtime::Handle::try_current().ok().map(|h| h.id()),
+            runtime,
         };
         LIVE.write()
             .unwrap_or_else(PoisonError::into_inner)
@@ -427,6 +453,7 @@ impl Drop for Entered {
         let previous = self.previous.take();
         // `try_with`: a guard dropped during thread teardown must not panic.
         let _ = CURRENT.try_with(|c| *c.borrow_mut() = previous);
+        deferred::entered(-1);
     }
 }
 
@@ -484,6 +511,7 @@ impl fmt::Display for Holder {
 
 /// The id of the test whose context is entered on this thread, without cloning the handle.
 pub(crate) fn current_test_id() -> Option<u64> {
+    deferred::make_if_asked();
     CURRENT.with(|c| c.borrow().as_ref().map(TestContext::id))
 }
 
@@ -492,6 +520,7 @@ pub(crate) fn current_owner() -> Owner {
     if SESSION_BUILD.with(|s| s.get()) {
         return Owner::Session;
     }
+    deferred::make_if_asked();
     CURRENT.with(|c| match &*c.borrow() {
         Some(ctx) => Owner::Test(ctx.id()),
         None => Owner::Thread(THREAD_ID.with(|id| *id)),

@@ -9,8 +9,8 @@ pub use crate::fixture::{
     AsyncFixture, Autouse, BoxFuture, Fixture, FunctionScope, Held, ImplTrait, Named, Params,
     Resolver, ReturnsImplTrait, SessionCall, SessionCell, Standalone, SyncFixture, TakeValue,
     TakeValueAsync, TestMeta, TestResult, Use, boxed, check, hold, nth_case, ready,
-    register_autouse, run, run_async, run_case, run_case_async, supply, with_params,
-    with_params_async, with_supplied, with_supplied_async,
+    register_autouse, run, run_async, run_bare, run_case, run_case_async, run_case_bare, supply,
+    with_params, with_params_async, with_supplied, with_supplied_async,
 };
 #[cfg(feature = "tokio")]
 pub use crate::fixture::{AsyncSessionCell, block_on, run_blocking, run_case_blocking};

@@ -33,10 +33,25 @@ pub(super) fn many(
 ) -> TokenStream {
     let name = func.sig.ident.clone();
     let is_async = func.sig.asyncness.is_some();
+    let params_needed = super::params::needed(&super::params::test_paths(
+        plan.uses,
+        plan.params,
+        &plan.bound,
+    ));
     let drive = Drive {
         is_async,
         runtime: attrs.runtime,
         unit: matches!(func.sig.output, syn::ReturnType::Default),
+        bare: !is_async
+            && plan.uses.is_empty()
+            && !params_needed
+            && plan.params.iter().enumerate().all(|(i, p)| {
+                plan.bound.contains(&i)
+                    || matches!(
+                        p.source,
+                        Source::Case | Source::Values(_) | Source::Files(_)
+                    )
+            }),
     };
     let value_names: Vec<Vec<String>> = matrix
         .iter()
@@ -339,6 +354,7 @@ pub(super) fn many(
         }
     });
     let ret = is_async.then(|| quote!(-> #p::BoxFuture<'_, ()>));
+    let resolver = (!drive.bare).then(|| quote!(__r: &#p::Resolver,));
     let body = if table_mode {
         // One call for every case: the values come from a table by index. A table of
         // constants is promoted to a `'static` in place, no item of its own to check.
@@ -382,8 +398,6 @@ pub(super) fn many(
     // defining and matching one per test function costs more than the tokens it saves.
     let leaf_attrs = &attrs.leaf;
     let tests = top;
-    let params_needed =
-        super::params::needed(&super::params::test_paths(plan.uses, plan.params, bound));
     let tests = super::params::cases(
         plan,
         quote!(#tests #(#nested)*),
@@ -432,7 +446,7 @@ pub(super) fn many(
         #[doc(hidden)]
         #[allow(non_snake_case)]
         #lend_allow
-        fn #body_fn(__r: &#p::Resolver, __case: usize) #ret {
+        fn #body_fn(#resolver __case: usize) #ret {
             #body
         }
 

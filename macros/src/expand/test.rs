@@ -111,6 +111,9 @@ pub(super) struct Drive {
     pub(super) runtime: bool,
     /// The user's function returns `()`: call it directly, no `check(...)` to type-check.
     pub(super) unit: bool,
+    /// A sync test whose body takes nothing from testrig but its case values: its body fn has
+    /// no resolver, and the runner may start it without a context (`run_bare`).
+    pub(super) bare: bool,
 }
 
 impl Drive {
@@ -123,6 +126,15 @@ impl Drive {
             } else {
                 quote!(#p::check(#call))
             };
+            if self.bare {
+                return (
+                    quote! {
+                        fn __testrig_body() { #call }
+                        #p::run_bare(&__TESTRIG_META, __testrig_body)
+                    },
+                    false,
+                );
+            }
             // A nested `fn` rather than a closure: the same plain `fn(&Resolver)` pointer,
             // without a closure type and its fn-pointer shim to compile.
             return (
@@ -149,6 +161,12 @@ impl Drive {
         body: TokenStream,
     ) -> (TokenStream, bool) {
         let p = crate::expand::Private;
+        if self.bare {
+            return (
+                quote!(#p::run_case_bare(#meta, #table, #index, #body)),
+                false,
+            );
+        }
         if !self.is_async {
             return (quote!(#p::run_case(#meta, #table, #index, #body)), false);
         }
@@ -315,6 +333,7 @@ fn single(plan: &Plan<'_>, mut func: ItemFn, attrs: Attrs) -> TokenStream {
         is_async,
         runtime: attrs.runtime,
         unit: matches!(func.sig.output, syn::ReturnType::Default),
+        bare: !is_async && plan.params.is_empty() && plan.uses.is_empty(),
     };
     let strategies: Vec<&Expr> = plan
         .params
