@@ -7,7 +7,6 @@ mod cases;
 #[path = "../common/mod.rs"]
 mod common;
 mod cycles;
-mod deferred;
 mod events;
 mod fixtures;
 mod leaks;
