@@ -4,10 +4,14 @@
 //! context, so this one has none.
 
 use std::cell::Cell;
+use std::process::Command;
 use std::time::Instant;
 
 use testrig::context::{Attribution, TestContext};
 use testrig::prelude::*;
+
+#[path = "common/mod.rs"]
+mod common;
 
 #[testrig::test]
 #[case::first(1)]
@@ -114,21 +118,16 @@ fn bare_tests_at_once(
 
 #[test]
 fn bare_tests_patch_one_key_at_sixteen_threads() {
-    if std::env::var_os("TESTRIG_IT_DEFERRED_CHILD").is_some() {
+    if common::in_helper() {
         return;
     }
-    let out = std::process::Command::new(std::env::current_exe().unwrap())
+    let mut child = Command::new(std::env::current_exe().unwrap());
+    child
         .args(["bare_tests_at_once", "--test-threads=16"])
-        .env("TESTRIG_IT_DEFERRED_CHILD", "1")
-        .env("TESTRIG_LOCK_TIMEOUT", "20s")
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{text}{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+        .env(common::META, "1")
+        .env("TESTRIG_LOCK_TIMEOUT", "20s");
+    let (out, text) = common::run(&mut child);
+    assert!(out.status.success(), "{text}");
     assert!(text.contains("test result: ok. 32 passed"), "{text}");
 }
 
@@ -137,7 +136,7 @@ const REPORT_LINE: u32 = line!() + 3;
 #[testrig::test]
 #[case(-1.5, "minus", id = "Negative Input")]
 fn fails_with_its_report(x: f64, label: &str) {
-    if std::env::var_os("TESTRIG_IT_DEFERRED_FAIL").is_some() {
+    if common::in_helper() {
         panic!("deliberate failure of {label}");
     }
     assert!(x < 0.0);
@@ -145,20 +144,14 @@ fn fails_with_its_report(x: f64, label: &str) {
 
 #[test]
 fn a_failing_case_that_never_asked_still_reports_itself() {
-    if std::env::var_os("TESTRIG_IT_DEFERRED_FAIL").is_some() {
+    if common::in_helper() {
         return;
     }
-    // Without nextest's variables: a child that runs one test under nextest makes its context
-    // first, and this is about the case that starts without one.
-    let out = std::process::Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", "fails_with_its_report::negative_input"])
-        .env("TESTRIG_IT_DEFERRED_FAIL", "1")
-        .env_remove("NEXTEST_EXECUTION_MODE")
-        .env_remove("NEXTEST")
-        .output()
-        .unwrap();
-    let text =
-        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    // A child that runs one test under nextest makes its context first; this is about the
+    // case that starts without one.
+    let mut child = common::helper("fails_with_its_report::negative_input");
+    child.env_remove("NEXTEST_EXECUTION_MODE");
+    let (out, text) = common::run(&mut child);
     assert!(!out.status.success(), "{text}");
     let header = format!(
         "testrig: case `Negative Input` of `fails_with_its_report` (tests/deferred.rs:{REPORT_LINE}) failed"
