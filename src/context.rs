@@ -172,7 +172,9 @@ impl TestContext {
         }
     }
 
-    /// The context entered on this thread, if any.
+    /// The context entered on this thread, if any. On a testrig test's own thread that is the
+    /// test's context, whether the runner made it before the body or (for a test whose body
+    /// takes nothing from testrig) this first call makes it.
     pub fn current() -> Option<TestContext> {
         deferred::make_if_asked();
         CURRENT.with(|c| c.borrow().clone())
