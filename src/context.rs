@@ -71,6 +71,13 @@ thread_local! {
     static CURRENT: RefCell<Option<TestContext>> = const { RefCell::new(None) };
 }
 
+/// Reads this thread's context. Every read goes through here, so that a test started without
+/// its context (`deferred`) gets it made by whatever asks first.
+fn read_current<R>(f: impl FnOnce(&Option<TestContext>) -> R) -> R {
+    deferred::make_if_asked();
+    CURRENT.with(|c| f(&c.borrow()))
+}
+
 /// The running test, as seen by guards, fixtures and log capture.
 ///
 /// Cloning is cheap (an `Arc`); two clones are the same test.
@@ -176,8 +183,7 @@ impl TestContext {
     /// test's context, whether the runner made it before the body or (for a test whose body
     /// takes nothing from testrig) this first call makes it.
     pub fn current() -> Option<TestContext> {
-        deferred::make_if_asked();
-        CURRENT.with(|c| c.borrow().clone())
+        read_current(Option::clone)
     }
 
     /// The test's name as the harness lists it, e.g. `module::polarify::third_quadrant`.
@@ -513,8 +519,7 @@ impl fmt::Display for Holder {
 
 /// The id of the test whose context is entered on this thread, without cloning the handle.
 pub(crate) fn current_test_id() -> Option<u64> {
-    deferred::make_if_asked();
-    CURRENT.with(|c| c.borrow().as_ref().map(TestContext::id))
+    read_current(|c| c.as_ref().map(TestContext::id))
 }
 
 /// The owner of guards created right now on this thread.
@@ -522,8 +527,7 @@ pub(crate) fn current_owner() -> Owner {
     if SESSION_BUILD.with(|s| s.get()) {
         return Owner::Session;
     }
-    deferred::make_if_asked();
-    CURRENT.with(|c| match &*c.borrow() {
+    read_current(|c| match c {
         Some(ctx) => Owner::Test(ctx.id()),
         None => Owner::Thread(THREAD_ID.with(|id| *id)),
     })
