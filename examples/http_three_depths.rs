@@ -162,7 +162,9 @@ mod tests {
     }
 
     // What depth 3 shows when the code sends the wrong body: the closest request and a diff.
-    #[test]
+    // A testrig test like the others: a plain `#[test]` has no context, so it would see
+    // depth 1's patch of `post_json` whenever the two run at the same moment.
+    #[testrig::test]
     fn depth_3_failure_names_the_differing_field() {
         let mock_server = BlockingMockServer::start();
         mock_server.mount(
