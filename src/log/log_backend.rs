@@ -45,6 +45,10 @@ use crate::core::{self, Change, Key, Slot, Value};
 #[derive(Debug)]
 pub struct Capture<L> {
     inner: L,
+    /// `Some(level)` when [`install`] made it: `log`'s max level is then `Trace` for good, so
+    /// that captures see every level in whichever order things started, and `inner` gets only
+    /// the records the application asked for.
+    up_to: Option<LevelFilter>,
 }
 
 impl<L: Log> Capture<L> {
@@ -52,24 +56,42 @@ impl<L: Log> Capture<L> {
     ///
     /// See [`Capture`] for an example.
     pub fn wrap(inner: L) -> Capture<L> {
-        Capture { inner }
+        Capture { inner, up_to: None }
+    }
+
+    /// Whether `inner` gets records at `level`.
+    fn passes(&self, level: ::log::Level) -> bool {
+        self.up_to.is_none_or(|up_to| level <= up_to)
     }
 }
 
 /// The target of the probe that tells whether the installed logger is a [`Capture`].
 const PROBE: &str = "testrig::log::probe";
 
+/// What the probe found: no [`Capture`], one wrapped by hand, or the one [`install`] made.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Probed {
+    Nothing,
+    Wrapped,
+    Installed,
+}
+
 thread_local! {
-    static PROBED: Cell<bool> = const { Cell::new(false) };
+    static PROBED: Cell<Probed> = const { Cell::new(Probed::Nothing) };
 }
 
 impl<L: Log> Log for Capture<L> {
     fn enabled(&self, metadata: &Metadata<'_>) -> bool {
         if metadata.target() == PROBE {
-            PROBED.with(|p| p.set(true));
+            let found = if self.up_to.is_some() {
+                Probed::Installed
+            } else {
+                Probed::Wrapped
+            };
+            PROBED.with(|p| p.set(found));
             return false;
         }
-        registry::active() || self.inner.enabled(metadata)
+        registry::active() || (self.passes(metadata.level()) && self.inner.enabled(metadata))
     }
 
     fn log(&self, record: &::log::Record<'_>) {
@@ -77,7 +99,9 @@ impl<L: Log> Log for Capture<L> {
             let level = Level::from(record.level());
             registry::deliver(registry::here(), level, || convert(record));
         }
-        self.inner.log(record);
+        if self.passes(record.level()) {
+            self.inner.log(record);
+        }
     }
 
     fn flush(&self) {
@@ -90,36 +114,51 @@ impl<L: Log> Log for Capture<L> {
 #[derive(Debug)]
 struct Forward;
 
-static FORWARD: OnceLock<&'static dyn Log> = OnceLock::new();
+/// The application's logger and the max level it was given.
+static FORWARD: OnceLock<(&'static dyn Log, LevelFilter)> = OnceLock::new();
+
+/// The application's logger, if it takes records at `level`.
+fn forward_to(level: ::log::Level) -> Option<&'static dyn Log> {
+    FORWARD
+        .get()
+        .and_then(|&(logger, up_to)| (level <= up_to).then_some(logger))
+}
 
 impl Log for Forward {
     fn enabled(&self, metadata: &Metadata<'_>) -> bool {
-        FORWARD.get().is_some_and(|l| l.enabled(metadata))
+        forward_to(metadata.level()).is_some_and(|l| l.enabled(metadata))
     }
     fn log(&self, record: &::log::Record<'_>) {
-        if let Some(logger) = FORWARD.get() {
+        if let Some(logger) = forward_to(record.level()) {
             logger.log(record);
         }
     }
     fn flush(&self) {
-        if let Some(logger) = FORWARD.get() {
+        if let Some(&(logger, _)) = FORWARD.get() {
             logger.flush();
         }
     }
 }
 
-static OURS: Capture<Forward> = Capture { inner: Forward };
+static OURS: Capture<Forward> = Capture {
+    inner: Forward,
+    up_to: None,
+};
 
 /// Installs the application's `log` logger in a test process, whichever comes first: this or
 /// the first [`super::LogCapture`]. Use it where tests would call `log::set_boxed_logger`.
 ///
-/// - No logger set yet: installs `logger` wrapped in [`Capture`] and sets `log`'s max level to
-///   `max_level`. Captures then see records up to `max_level`; a test that needs more verbose
-///   ones raises it with [`super::LogCapture::at_level`].
-/// - testrig's logger already set (a capture started first): testrig's logger passes every
-///   record on to `logger`. The max level stays at `Trace`, and `logger` filters for itself
-///   (as logger crates do: `max_level` is only a fast path).
-/// - Any other logger already set: returns the error, and `logger` is not used.
+/// Both orders end the same way: `logger` gets the records at `max_level` or more severe (and
+/// still filters for itself), and captures see every level, as they do when no application
+/// logger is installed. So a capture's content never depends on which test of the binary ran
+/// first; [`super::LogCapture::at_level`] narrows a capture, it is never needed to widen one.
+/// `log`'s global max level is `Trace` from then on (in test processes only, where this runs).
+///
+/// - No logger set yet: installs `logger` wrapped in [`Capture`].
+/// - testrig's logger already set (a capture started first): testrig's logger passes the
+///   records on to `logger`.
+/// - Any other logger already set, or a second `install`: returns the error, and `logger` is
+///   not used.
 ///
 /// ```
 /// use testrig::log::{Level, LogCapture};
@@ -145,13 +184,18 @@ static OURS: Capture<Forward> = Capture { inner: Forward };
 pub fn install(logger: Box<dyn Log>, max_level: LevelFilter) -> Result<(), ::log::SetLoggerError> {
     // Leaked, as `log::set_boxed_logger` does: a logger lives as long as the process.
     let logger: &'static dyn Log = Box::leak(logger);
-    let wrapped: &'static Capture<&'static dyn Log> = Box::leak(Box::new(Capture::wrap(logger)));
+    let wrapped: &'static Capture<&'static dyn Log> = Box::leak(Box::new(Capture {
+        inner: logger,
+        up_to: Some(max_level),
+    }));
     match ::log::set_logger(wrapped) {
         Ok(()) => {
-            ::log::set_max_level(max_level);
+            ::log::set_max_level(LevelFilter::Trace);
             Ok(())
         }
-        Err(err) if ensure() == Backend::Installed => FORWARD.set(logger).map_err(|_| err),
+        Err(err) if ensure() == Backend::Installed => {
+            FORWARD.set((logger, max_level)).map_err(|_| err)
+        }
         Err(err) => Err(err),
     }
 }
@@ -195,9 +239,13 @@ fn convert(record: &::log::Record<'_>) -> Record {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Backend {
     /// testrig's own logger is the global one; the max level is `Trace`. The application's
-    /// logger, if it was given to [`install`] later, gets every record passed on.
+    /// logger, if it was given to [`install`] later, gets the records it asked for.
     Installed,
-    /// The application installed its logger wrapped in [`Capture`].
+    /// [`install`] came first: the application's logger in a [`Capture`] that keeps the max
+    /// level at `Trace`, as `Installed` does.
+    Adopted,
+    /// The application installed its logger wrapped in [`Capture`] by hand, and sets the max
+    /// level itself.
     Wrapped,
     /// The application installed a logger of its own: `log` records cannot be captured.
     Foreign,
@@ -212,16 +260,16 @@ pub(crate) fn ensure() -> Backend {
             return Backend::Installed;
         }
         // The set logger is final now; ask it whether it is a `Capture`.
-        PROBED.with(|p| p.set(false));
+        PROBED.with(|p| p.set(Probed::Nothing));
         let probe = Metadata::builder()
             .target(PROBE)
             .level(::log::Level::Trace)
             .build();
         ::log::logger().enabled(&probe);
-        if PROBED.with(Cell::get) {
-            Backend::Wrapped
-        } else {
-            Backend::Foreign
+        match PROBED.with(Cell::get) {
+            Probed::Installed => Backend::Adopted,
+            Probed::Wrapped => Backend::Wrapped,
+            Probed::Nothing => Backend::Foreign,
         }
     })
 }
@@ -245,7 +293,7 @@ pub(crate) fn note(backend: Backend) -> Option<String> {
 #[track_caller]
 pub(crate) fn raise_max_level(backend: Backend, level: Level) -> Option<core::Guard> {
     if backend != Backend::Wrapped {
-        // `Installed` keeps `Trace` for good; a foreign logger gives no records to capture.
+        // `Installed` and `Adopted` keep `Trace` for good; a foreign logger gives no records.
         return None;
     }
     let wanted = ::log::Level::from(level).to_level_filter();

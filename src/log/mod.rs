@@ -71,9 +71,10 @@
 //! output is unchanged and captures work, in either order. Without that, captures cannot see
 //! `log` records, and their failure messages say so ([`LogCapture::notes`]). If testrig's
 //! logger came first, a later `log::set_logger` fails, as it would for any second logger. The
-//! one form that works in both orders is [`install`]:
+//! one form that works in both orders, with the same result, is [`install`]:
 //! `testrig::log::install(Box::new(logger), level)` wraps the logger when it comes first, and
-//! has testrig's logger pass every record on to it when a capture came first.
+//! has testrig's logger pass the records on to it when a capture came first; either way the
+//! logger gets the records at `level` or more severe, and captures get every level.
 //!
 //! `tracing`: the first capture installs `Registry` + [`CaptureLayer`] as the global default
 //! only when no global subscriber is set. An application's own subscriber gets the layer added
@@ -85,11 +86,14 @@
 //!
 //! # Levels
 //!
-//! A capture keeps every level that reaches it. [`LogCapture::at_level`] (or
-//! [`LogCapture::set_level`]) keeps only records at least as severe as a level, and makes sure
-//! that level reaches the capture: with an application logger wrapped in [`Capture`], it
-//! raises `log`'s global max level for as long as needed, through testrig's guard core (so
-//! tests needing different levels never undo each other), and puts it back afterwards.
+//! A capture keeps every level that reaches it, and every level reaches it unless the
+//! application wrapped its logger in [`Capture`] by hand and set `log`'s max level itself (with
+//! testrig's logger, or one given to [`install`], `log`'s max level stays `Trace`).
+//! [`LogCapture::at_level`] (or [`LogCapture::set_level`]) keeps only records at least as severe
+//! as a level, and makes sure that level reaches the capture: with an application logger
+//! wrapped by hand, it raises `log`'s global max level for as long as needed, through testrig's
+//! guard core (so tests needing different levels never undo each other), and puts it back
+//! afterwards.
 
 #[cfg(feature = "log")]
 mod log_backend;
