@@ -52,8 +52,11 @@ use std::task::{Context, Poll};
 use std::thread::ThreadId;
 use std::time::Instant;
 
+mod contextless;
 mod deferred;
 mod process;
+
+pub(crate) use contextless::{Used, used as used_contextless};
 pub(crate) use deferred::{defer, end_deferred, nothing_entered};
 pub use process::single_test_process;
 
@@ -421,6 +424,14 @@ static LIVE: RwLock<Vec<Run>> = RwLock::new(Vec::new());
 /// `LIVE`'s length, read without the lock: threads of processes that run no testrig test
 /// pay one atomic load.
 static LIVE_COUNT: AtomicUsize = AtomicUsize::new(0);
+
+/// The name of the running test with this id, if the runner runs it.
+fn live_test_name(id: u64) -> Option<String> {
+    let live = LIVE.read().unwrap_or_else(PoisonError::into_inner);
+    live.iter()
+        .find(|run| run.ctx.id() == id)
+        .map(|run| run.ctx.name().to_owned())
+}
 
 /// The newest of `runs` if they all run on one thread (a test calling another testrig test
 /// nests them there); `None` when tests on several threads share it, as nothing tells which

@@ -78,7 +78,10 @@
 //! code that test carries along with `TestContext::wrap`/`wrap_fn` or the `scope` fixture) runs
 //! the real function. Threads and tasks with no test context, such as the workers the code
 //! under test starts, see the patch; so does a plain `#[test]`, which has no context to tell it
-//! apart. Spies follow the same rule and record only the calls of their own test.
+//! apart. Spies follow the same rule and record only the calls of their own test. When a thread
+//! without a context that ran a test's replacement panics, the panic message is followed by a
+//! note naming that test and the function, so a plain `#[test]` that failed because it ran
+//! beside a patching test says so.
 //!
 //! # Spies
 //!

@@ -76,9 +76,13 @@ pub(crate) fn fake_now() -> Option<(StdSystemTime, StdInstant)> {
 #[inline(never)]
 fn fake_now_slow() -> Option<(StdSystemTime, StdInstant)> {
     let fake = (*STATE.read().unwrap_or_else(PoisonError::into_inner))?;
-    match crate::context::current_test_id() {
+    match (crate::context::current_test_id(), fake.owner) {
         // A read inside a test context sees only that test's own fake clock.
-        Some(reader) if fake.owner != Some(reader) => None,
+        (Some(reader), owner) if owner != Some(reader) => None,
+        (None, Some(owner)) => {
+            crate::context::used_contextless(crate::context::Used::Clock, owner);
+            Some(fake.now())
+        }
         _ => Some(fake.now()),
     }
 }

@@ -31,9 +31,15 @@ impl Installed {
     /// code under test starts (threads and tasks with no test context) see them; a call made
     /// inside *another* testrig test runs the real function, so tests that run in parallel
     /// never see each other's patches.
-    fn applies_here(&self) -> Option<Arc<dyn Any + Send + Sync>> {
-        let other_test = crate::context::current_test_id().is_some_and(|id| id != self.owner);
-        (self.owner == 0 || !other_test).then(|| self.f.clone())
+    fn applies_here(&self, name: &'static str) -> Option<Arc<dyn Any + Send + Sync>> {
+        match crate::context::current_test_id() {
+            Some(id) if self.owner != 0 && id != self.owner => return None,
+            None if self.owner != 0 => {
+                crate::context::used_contextless(crate::context::Used::Patch(name), self.owner);
+            }
+            _ => {}
+        }
+        Some(self.f.clone())
     }
 }
 
@@ -74,7 +80,7 @@ impl PatchSlot {
             .read()
             .unwrap_or_else(PoisonError::into_inner)
             .clone()?;
-        installed.applies_here()
+        installed.applies_here(self.display_name())
     }
 
     #[cold]
@@ -87,7 +93,10 @@ impl PatchSlot {
             .read()
             .unwrap_or_else(PoisonError::into_inner)
             .clone()?;
-        match installed.applies_here()?.downcast::<Box<F>>() {
+        match installed
+            .applies_here(self.display_name())?
+            .downcast::<Box<F>>()
+        {
             Ok(f) => Some(f),
             Err(_) => unreachable!(
                 "testrig: the replacement of `{}` has another type",
@@ -120,8 +129,12 @@ impl PatchSlot {
     }
 
     fn key(&'static self) -> Key {
-        let name = self.full_name.get().copied().unwrap_or(self.name);
-        Key::Patch(self as *const PatchSlot as usize, name)
+        Key::Patch(self as *const PatchSlot as usize, self.display_name())
+    }
+
+    /// `module::function`, or `module::Type::method`.
+    fn display_name(&self) -> &'static str {
+        self.full_name.get().copied().unwrap_or(self.name)
     }
 }
 

@@ -1,0 +1,147 @@
+//! A plain `#[test]` running beside a testrig test sees that test's patches and fake clock
+//! (nothing tells it apart from the test's own workers). When it then fails, its panic message
+//! is followed by a note that names the test whose patch it ran.
+
+use std::process::Command;
+use std::sync::{Barrier, LazyLock};
+use std::time::Duration;
+
+use testrig::clock::{self, SystemTime, UNIX_EPOCH};
+use testrig::patchable;
+
+use crate::common;
+
+#[patchable]
+fn exchange_rate() -> u32 {
+    100
+}
+
+/// Holder and neighbour meet twice: once the holder's patch is live, and once the neighbour
+/// has used it, so the holder keeps it until then.
+static PATCH_MET: LazyLock<Barrier> = LazyLock::new(|| Barrier::new(2));
+static CLOCK_MET: LazyLock<Barrier> = LazyLock::new(|| Barrier::new(2));
+
+#[testrig::test]
+fn helper_patch_holder() {
+    if !common::in_helper() {
+        return;
+    }
+    let _rate = testrig::patch!(exchange_rate, || 7);
+    PATCH_MET.wait();
+    PATCH_MET.wait();
+}
+
+#[test]
+fn helper_patch_neighbour() {
+    if !common::in_helper() {
+        return;
+    }
+    PATCH_MET.wait();
+    let rate = exchange_rate();
+    PATCH_MET.wait();
+    assert_eq!(rate, 100, "the neighbour expected the real rate");
+}
+
+#[testrig::test]
+fn helper_clock_holder() {
+    if !common::in_helper() {
+        return;
+    }
+    let _clock = clock::freeze_at(UNIX_EPOCH + Duration::from_secs(86_400));
+    CLOCK_MET.wait();
+    CLOCK_MET.wait();
+}
+
+#[test]
+fn helper_clock_neighbour() {
+    if !common::in_helper() {
+        return;
+    }
+    CLOCK_MET.wait();
+    let now = SystemTime::now();
+    CLOCK_MET.wait();
+    assert!(
+        now > UNIX_EPOCH + Duration::from_secs(1_600_000_000),
+        "the neighbour expected today's date"
+    );
+}
+
+#[test]
+fn helper_unrelated_failure() {
+    assert!(
+        !common::in_helper(),
+        "fails on its own, having used nothing patched"
+    );
+}
+
+/// The failure section the harness prints for `test`: its captured output.
+fn section<'a>(text: &'a str, test: &str) -> &'a str {
+    let head = format!("---- contextless::{test} stdout ----");
+    let start = text
+        .find(&head)
+        .unwrap_or_else(|| panic!("no section for {test}:\n{text}"));
+    let rest = &text[start + head.len()..];
+    let end = rest
+        .find("\n---- ")
+        .or_else(|| rest.find("\nfailures:"))
+        .unwrap();
+    &rest[..end]
+}
+
+#[test]
+fn a_plain_test_that_used_another_tests_patch_names_it_when_it_fails() {
+    // All five at once: each holder waits for its neighbour.
+    let mut child = Command::new(std::env::current_exe().unwrap());
+    child
+        .args(["contextless::helper_", "--test-threads=8"])
+        .env(common::META, "1")
+        .env_remove("NEXTEST")
+        .env_remove("NEXTEST_RUN_ID")
+        .env_remove("TESTRIG_TIMEOUT");
+    let (out, text) = common::run(&mut child);
+    assert!(!out.status.success(), "{text}");
+    assert!(
+        text.contains("test contextless::helper_patch_holder ... ok"),
+        "{text}"
+    );
+    assert!(
+        text.contains("test contextless::helper_clock_holder ... ok"),
+        "{text}"
+    );
+
+    let patch = section(&text, "helper_patch_neighbour");
+    assert!(
+        patch.contains("the neighbour expected the real rate"),
+        "{patch}"
+    );
+    assert!(
+        patch.contains(
+            "note: testrig: this thread (`contextless::helper_patch_neighbour`) has no test \
+             context, and it ran the replacement of `seams::contextless::exchange_rate` that \
+             test `contextless::helper_patch_holder` patched."
+        ),
+        "{patch}"
+    );
+    assert!(
+        patch.contains(
+            "If `contextless::helper_patch_neighbour` is a plain `#[test]`, give it \
+             `#[testrig::test]` (it then runs the real `seams::contextless::exchange_rate`)"
+        ),
+        "{patch}"
+    );
+    assert!(!patch.contains("fake clock"), "{patch}");
+
+    let clock = section(&text, "helper_clock_neighbour");
+    assert!(
+        clock.contains("and it read the fake clock of test `contextless::helper_clock_holder`"),
+        "{clock}"
+    );
+    assert!(!clock.contains("exchange_rate"), "{clock}");
+
+    let unrelated = section(&text, "helper_unrelated_failure");
+    assert!(
+        unrelated.contains("having used nothing patched"),
+        "{unrelated}"
+    );
+    assert!(!unrelated.contains("note: testrig"), "{unrelated}");
+}
