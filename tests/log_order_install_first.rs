@@ -3,8 +3,6 @@
 //! content never depends on which test of the binary ran first.
 #![cfg(feature = "log")]
 
-use std::sync::Once;
-
 #[path = "support/app_logger.rs"]
 mod app_logger;
 
@@ -13,17 +11,7 @@ use testrig::log::{Level, LogCapture};
 
 /// The order under test: the application's logger first, then the capture.
 fn setup() -> LogCapture {
-    static ONCE: Once = Once::new();
-    ONCE.call_once(|| {
-        testrig::log::install(
-            // The logger lets everything through; `install`'s level is what keeps it at INFO.
-            Box::new(AppLogger {
-                max: log::Level::Trace,
-            }),
-            log::LevelFilter::Info,
-        )
-        .unwrap();
-    });
+    app_logger::install_once();
     LogCapture::start()
 }
 

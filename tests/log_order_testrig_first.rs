@@ -2,8 +2,6 @@
 //! testrig's logger pass the records on to the application's, so both keep working.
 #![cfg(feature = "log")]
 
-use std::sync::Once;
-
 #[path = "support/app_logger.rs"]
 mod app_logger;
 
@@ -13,17 +11,7 @@ use testrig::log::{Level, LogCapture};
 /// The order under test: the capture first, the application's logger second.
 fn setup() -> LogCapture {
     let logs = LogCapture::start();
-    static ONCE: Once = Once::new();
-    ONCE.call_once(|| {
-        testrig::log::install(
-            // The logger lets everything through; `install`'s level is what keeps it at INFO.
-            Box::new(AppLogger {
-                max: log::Level::Trace,
-            }),
-            log::LevelFilter::Info,
-        )
-        .unwrap()
-    });
+    app_logger::install_once();
     logs
 }
 

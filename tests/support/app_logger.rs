@@ -27,3 +27,19 @@ impl log::Log for AppLogger {
 pub(crate) fn app_saw(message: &str) -> bool {
     APP_SAW.lock().unwrap().iter().any(|m| m == message)
 }
+
+/// Installs the application's logger through `testrig::log::install`, once per process. The
+/// logger lets everything through; `install`'s level is what keeps it at INFO.
+#[allow(dead_code)] // the binaries that install the logger by hand leave it unused
+pub(crate) fn install_once() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        testrig::log::install(
+            Box::new(AppLogger {
+                max: log::Level::Trace,
+            }),
+            log::LevelFilter::Info,
+        )
+        .unwrap();
+    });
+}
