@@ -81,7 +81,8 @@
 //! apart. Spies follow the same rule and record only the calls of their own test. When a thread
 //! without a context that ran a test's replacement panics, the panic message is followed by a
 //! note naming that test and the function, so a plain `#[test]` that failed because it ran
-//! beside a patching test says so.
+//! beside a patching test says so; a spy's failing assertion marks each call that came from a
+//! thread without a context, and names the thread.
 //!
 //! # Spies
 //!

@@ -11,7 +11,9 @@ use super::slot::{PatchGuard, PatchSlot};
 /// (several), or `()` (none, or made with `spy!(path, count_only)`).
 ///
 /// Made by [`spy!`](macro@crate::spy); dropping it ends the spying. Calls from every thread are
-/// recorded. On an `async fn` a call is recorded when its future is first polled.
+/// recorded, but another testrig test's (see [Parallel tests](crate::patch#parallel-tests)); a
+/// failing assertion marks the calls that came from a thread without a test context and names
+/// it. On an `async fn` a call is recorded when its future is first polled.
 ///
 /// ```
 /// use std::path::{Path, PathBuf};
@@ -31,23 +33,43 @@ use super::slot::{PatchGuard, PatchSlot};
 /// ```
 #[must_use = "the spy stops recording as soon as it drops, and `let _ = ...` drops it at once; bind it with `let spy = ...`"]
 pub struct Spy<A> {
-    calls: Arc<Mutex<Vec<A>>>,
+    calls: Arc<Mutex<Calls<A>>>,
     _guard: PatchGuard,
+}
+
+/// The recorded calls, and which of them came from a thread without a test context while the
+/// spy belongs to a test: a worker of that test, or a plain `#[test]` running beside it whose
+/// calls the test's assertions then count. Failure messages name those threads.
+struct Calls<A> {
+    args: Vec<A>,
+    /// (index into `args`, the calling thread's name)
+    contextless: Vec<(usize, String)>,
 }
 
 /// Where a spy's replacement records calls. Not a public API.
 #[doc(hidden)]
 pub struct Recorder<A> {
-    calls: Arc<Mutex<Vec<A>>>,
+    calls: Arc<Mutex<Calls<A>>>,
+    /// Whether the spy was made inside a test context.
+    in_test: bool,
 }
 
 impl<A> Recorder<A> {
     /// Records one call.
     pub fn record(&self, args: A) {
-        self.calls
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .push(args);
+        let contextless =
+            (self.in_test && crate::context::current_test_id().is_none()).then(|| {
+                std::thread::current()
+                    .name()
+                    .unwrap_or("<unnamed>")
+                    .to_owned()
+            });
+        let mut calls = self.calls.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(thread) = contextless {
+            let at = calls.args.len();
+            calls.contextless.push((at, thread));
+        }
+        calls.args.push(args);
     }
 }
 
@@ -60,9 +82,13 @@ impl<A: Send + 'static> Spy<A> {
         slot: &'static PatchSlot,
         make: impl FnOnce(Recorder<A>) -> Box<F>,
     ) -> Self {
-        let calls = Arc::new(Mutex::new(Vec::new()));
+        let calls = Arc::new(Mutex::new(Calls {
+            args: Vec::new(),
+            contextless: Vec::new(),
+        }));
         let f = make(Recorder {
             calls: calls.clone(),
+            in_test: crate::context::current_test_id().is_some(),
         });
         Spy {
             calls,
@@ -86,7 +112,7 @@ impl<A> Spy<A> {
     /// # }
     /// ```
     pub fn count(&self) -> usize {
-        self.lock().len()
+        self.lock().args.len()
     }
 
     /// The recorded arguments of every call, oldest first.
@@ -108,10 +134,10 @@ impl<A> Spy<A> {
     where
         A: Clone,
     {
-        self.lock().clone()
+        self.lock().args.clone()
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<A>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Calls<A>> {
         self.calls.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
@@ -132,12 +158,12 @@ impl<A: fmt::Debug> Spy<A> {
     #[track_caller]
     pub fn assert_called_times(&self, n: usize) {
         let calls = self.lock();
-        if calls.len() != n {
+        if calls.args.len() != n {
             panic!(
                 "testrig: expected {n} call{}, got {}{}",
                 plural(n),
-                calls.len(),
-                list(&calls)
+                calls.args.len(),
+                calls.list()
             );
         }
     }
@@ -195,11 +221,11 @@ impl<A: fmt::Debug> Spy<A> {
         A: PartialEq<E>,
     {
         let calls = self.lock();
-        if calls.len() != 1 || calls[0] != expected {
+        if calls.args.len() != 1 || calls.args[0] != expected {
             panic!(
                 "testrig: expected one call with {expected:?}, got {}{}",
-                calls.len(),
-                list(&calls)
+                calls.args.len(),
+                calls.list()
             );
         }
     }
@@ -225,11 +251,11 @@ impl<A: fmt::Debug> Spy<A> {
         A: PartialEq<E>,
     {
         let calls = self.lock();
-        if !calls.iter().any(|c| *c == expected) {
+        if !calls.args.iter().any(|c| *c == expected) {
             panic!(
                 "testrig: expected a call with {expected:?}, got {}{}",
-                calls.len(),
-                list(&calls)
+                calls.args.len(),
+                calls.list()
             );
         }
     }
@@ -237,7 +263,9 @@ impl<A: fmt::Debug> Spy<A> {
 
 impl<A: fmt::Debug> fmt::Debug for Spy<A> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Spy").field("calls", &*self.lock()).finish()
+        f.debug_struct("Spy")
+            .field("calls", &self.lock().args)
+            .finish()
     }
 }
 
@@ -245,12 +273,25 @@ fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
-fn list<A: fmt::Debug>(calls: &[A]) -> String {
-    let mut text = String::new();
-    for (i, call) in calls.iter().enumerate() {
-        text += &format!("\n  call {}: {call:?}", i + 1);
+impl<A: fmt::Debug> Calls<A> {
+    /// One line a call, and why calls from threads without a test context were counted.
+    fn list(&self) -> String {
+        let mut text = String::new();
+        let mut contextless = self.contextless.iter().peekable();
+        for (i, call) in self.args.iter().enumerate() {
+            text += &format!("\n  call {}: {call:?}", i + 1);
+            if let Some((_, thread)) = contextless.next_if(|(at, _)| *at == i) {
+                text += &format!(" (from thread `{thread}`, which has no test context)");
+            }
+        }
+        if !self.contextless.is_empty() {
+            text += "\nCalls from threads without a test context count: the threads a test \
+                     starts belong to it, and so does a plain `#[test]` running beside it, which \
+                     nothing tells apart from them. If such a thread is a plain `#[test]`, give \
+                     it `#[testrig::test]`: its calls then run unrecorded.";
+        }
+        text
     }
-    text
 }
 
 const _: () = {

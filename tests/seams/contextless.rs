@@ -1,6 +1,7 @@
 //! A plain `#[test]` running beside a testrig test sees that test's patches and fake clock
 //! (nothing tells it apart from the test's own workers). When it then fails, its panic message
-//! is followed by a note that names the test whose patch it ran.
+//! is followed by a note that names the test whose patch it ran; when the testrig test's spy
+//! fails because it counted the plain test's calls, the spy's message names the plain test.
 
 use std::process::Command;
 use std::sync::{Barrier, LazyLock};
@@ -16,10 +17,14 @@ fn exchange_rate() -> u32 {
     100
 }
 
+#[patchable]
+fn audit(_who: &str) {}
+
 /// Holder and neighbour meet twice: once the holder's patch is live, and once the neighbour
 /// has used it, so the holder keeps it until then.
 static PATCH_MET: LazyLock<Barrier> = LazyLock::new(|| Barrier::new(2));
 static CLOCK_MET: LazyLock<Barrier> = LazyLock::new(|| Barrier::new(2));
+static SPY_MET: LazyLock<Barrier> = LazyLock::new(|| Barrier::new(2));
 
 #[testrig::test]
 fn helper_patch_holder() {
@@ -66,6 +71,29 @@ fn helper_clock_neighbour() {
     );
 }
 
+/// The other way round: the testrig test fails, because its spy counted a neighbour's call.
+#[testrig::test]
+fn helper_spy_holder() {
+    if !common::in_helper() {
+        return;
+    }
+    let spy = testrig::spy!(audit);
+    audit("holder");
+    SPY_MET.wait();
+    SPY_MET.wait();
+    spy.assert_called_once();
+}
+
+#[test]
+fn helper_spy_neighbour() {
+    if !common::in_helper() {
+        return;
+    }
+    SPY_MET.wait();
+    audit("neighbour");
+    SPY_MET.wait();
+}
+
 #[test]
 fn helper_unrelated_failure() {
     assert!(
@@ -90,7 +118,7 @@ fn section<'a>(text: &'a str, test: &str) -> &'a str {
 
 #[test]
 fn a_plain_test_that_used_another_tests_patch_names_it_when_it_fails() {
-    // All five at once: each holder waits for its neighbour.
+    // All seven at once: each holder waits for its neighbour.
     let mut child = Command::new(std::env::current_exe().unwrap());
     child
         .args(["contextless::helper_", "--test-threads=8"])
@@ -106,6 +134,10 @@ fn a_plain_test_that_used_another_tests_patch_names_it_when_it_fails() {
     );
     assert!(
         text.contains("test contextless::helper_clock_holder ... ok"),
+        "{text}"
+    );
+    assert!(
+        text.contains("test contextless::helper_spy_neighbour ... ok"),
         "{text}"
     );
 
@@ -137,6 +169,16 @@ fn a_plain_test_that_used_another_tests_patch_names_it_when_it_fails() {
         "{clock}"
     );
     assert!(!clock.contains("exchange_rate"), "{clock}");
+
+    let spy = section(&text, "helper_spy_holder");
+    assert!(
+        spy.contains(
+            "testrig: expected 1 call, got 2\n  call 1: \"holder\"\n  call 2: \"neighbour\" \
+             (from thread `contextless::helper_spy_neighbour`, which has no test context)\n\
+             Calls from threads without a test context count"
+        ),
+        "{spy}"
+    );
 
     let unrelated = section(&text, "helper_unrelated_failure");
     assert!(
