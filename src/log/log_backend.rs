@@ -267,7 +267,12 @@ pub(crate) fn ensure() -> Backend {
             .build();
         ::log::logger().enabled(&probe);
         match PROBED.with(Cell::get) {
-            Probed::Installed => Backend::Adopted,
+            Probed::Installed => {
+                // `install` sets it too, right after its logger; a capture that starts in
+                // between must not log at the level `log` starts with (`Off`).
+                ::log::set_max_level(LevelFilter::Trace);
+                Backend::Adopted
+            }
             Probed::Wrapped => Backend::Wrapped,
             Probed::Nothing => Backend::Foreign,
         }
