@@ -70,7 +70,7 @@ fn install_hook() {
 }
 
 /// This thread's notes, one per test and thing used.
-pub(crate) fn notes() -> Vec<String> {
+fn notes() -> Vec<String> {
     let thread = std::thread::current();
     let thread = thread.name().unwrap_or("<unnamed>");
     SEEN.try_with(|seen| {
