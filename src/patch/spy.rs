@@ -11,9 +11,10 @@ use super::slot::{PatchGuard, PatchSlot};
 /// (several), or `()` (none, or made with `spy!(path, count_only)`).
 ///
 /// Made by [`spy!`](macro@crate::spy); dropping it ends the spying. Calls from every thread are
-/// recorded, but another testrig test's (see [Parallel tests](crate::patch#parallel-tests)); a
-/// failing assertion marks the calls that came from a thread without a test context and names
-/// it. On an `async fn` a call is recorded when its future is first polled.
+/// recorded except those made inside another testrig test (see
+/// [Parallel tests](mod@crate::patch#parallel-tests)); a failing assertion marks the calls that
+/// came from a thread without a test context and names it. On an `async fn` a call is recorded
+/// when its future is first polled.
 ///
 /// ```
 /// use std::path::{Path, PathBuf};
