@@ -5,6 +5,8 @@
 
 #[path = "support/app_logger.rs"]
 mod app_logger;
+#[path = "common/mod.rs"]
+mod common;
 
 use app_logger::{AppLogger, app_saw};
 use testrig::log::{Level, LogCapture};
@@ -60,4 +62,43 @@ fn a_second_install_is_refused() {
         )
         .is_err()
     );
+}
+
+/// Captures that start while another thread installs the application's logger see every
+/// level all the same, whichever wins the race. A fresh process each round: the race is
+/// over once a logger is set.
+#[test]
+fn captures_racing_the_install_see_every_level() {
+    if common::in_helper() {
+        race();
+        return;
+    }
+    for round in 0..20 {
+        let (out, text) = common::run(&mut common::helper(
+            "captures_racing_the_install_see_every_level",
+        ));
+        assert!(out.status.success(), "round {round}:\n{text}");
+    }
+}
+
+fn race() {
+    let start = std::sync::Barrier::new(8);
+    std::thread::scope(|s| {
+        s.spawn(|| {
+            start.wait();
+            app_logger::install_once();
+        });
+        for n in 0..7 {
+            let start = &start;
+            s.spawn(move || {
+                start.wait();
+                let logs = LogCapture::start();
+                log::debug!("racing debug {n}");
+                log::info!("racing info {n}");
+                logs.assert_contains(Level::Debug, &format!("racing debug {n}"));
+                logs.assert_contains(Level::Info, &format!("racing info {n}"));
+                assert!(!app_saw(&format!("racing debug {n}")));
+            });
+        }
+    });
 }
