@@ -23,6 +23,9 @@ struct Seen {
     used: Used,
     owner: u64,
     owner_name: Option<String>,
+    /// The thread is known to work for the owner (testrig's rule for threads without a
+    /// context: the owner's thread, or a worker of the owner's tokio runtime): no note.
+    works_for_owner: bool,
 }
 
 thread_local! {
@@ -40,13 +43,25 @@ pub(crate) fn used(used: Used, owner: u64) {
         if seen.iter().any(|s| s.used == used && s.owner == owner) {
             return;
         }
+        let works_for_owner = !is_other_contextless_thread(owner);
         seen.push(Seen {
             used,
             owner,
             owner_name: super::live_test_name(owner),
+            works_for_owner,
         });
-        install_hook();
+        if !works_for_owner {
+            install_hook();
+        }
     });
+}
+
+/// Whether this thread, which has no test context, may belong to another test than `owner`:
+/// `false` when testrig's rule for such threads says it is `owner`'s (its thread, or a worker
+/// of its tokio runtime).
+pub(crate) fn is_other_contextless_thread(owner: u64) -> bool {
+    super::current_test_id().is_none()
+        && super::TestContext::inferred().is_none_or(|(ctx, _)| ctx.id() != owner)
 }
 
 /// Chains a panic hook that prints this thread's notes after the panic message (into the
@@ -77,7 +92,10 @@ fn notes() -> Vec<String> {
         let Ok(seen) = seen.try_borrow() else {
             return Vec::new();
         };
-        seen.iter().map(|s| note(thread, s)).collect()
+        seen.iter()
+            .filter(|s| !s.works_for_owner)
+            .map(|s| note(thread, s))
+            .collect()
     })
     .unwrap_or_default()
 }

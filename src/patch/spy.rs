@@ -38,9 +38,10 @@ pub struct Spy<A> {
     _guard: PatchGuard,
 }
 
-/// The recorded calls, and which of them came from a thread without a test context while the
-/// spy belongs to a test: a worker of that test, or a plain `#[test]` running beside it whose
-/// calls the test's assertions then count. Failure messages name those threads.
+/// The recorded calls, and which of them came from a thread without a test context that
+/// testrig cannot tell to be the spying test's own (a thread it started without its context,
+/// or a plain `#[test]` running beside it, whose calls the test's assertions then count).
+/// Failure messages name those threads.
 struct Calls<A> {
     args: Vec<A>,
     /// (index into `args`, the calling thread's name)
@@ -51,15 +52,17 @@ struct Calls<A> {
 #[doc(hidden)]
 pub struct Recorder<A> {
     calls: Arc<Mutex<Calls<A>>>,
-    /// Whether the spy was made inside a test context.
-    in_test: bool,
+    /// The test the spy was made in, if any.
+    owner: Option<u64>,
 }
 
 impl<A> Recorder<A> {
     /// Records one call.
     pub fn record(&self, args: A) {
-        let contextless =
-            (self.in_test && crate::context::current_test_id().is_none()).then(|| {
+        let contextless = self
+            .owner
+            .filter(|&owner| crate::context::is_other_contextless_thread(owner))
+            .map(|_| {
                 std::thread::current()
                     .name()
                     .unwrap_or("<unnamed>")
@@ -89,7 +92,7 @@ impl<A: Send + 'static> Spy<A> {
         }));
         let f = make(Recorder {
             calls: calls.clone(),
-            in_test: crate::context::current_test_id().is_some(),
+            owner: crate::context::current_test_id(),
         });
         Spy {
             calls,

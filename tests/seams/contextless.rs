@@ -20,6 +20,14 @@ fn exchange_rate() -> u32 {
 #[patchable]
 fn audit(_who: &str) {}
 
+#[patchable]
+fn tax_rate() -> u32 {
+    19
+}
+
+#[patchable]
+fn audit_task(_who: &str) {}
+
 /// Holder and neighbour meet twice: once the holder's patch is live, and once the neighbour
 /// has used it, so the holder keeps it until then.
 static PATCH_MET: LazyLock<Barrier> = LazyLock::new(|| Barrier::new(2));
@@ -94,6 +102,27 @@ fn helper_spy_neighbour() {
     SPY_MET.wait();
 }
 
+/// A worker of the holder's own runtime is the holder's (testrig's rule for threads without a
+/// context): its panic gets no note, and the holder's spy does not mark its calls.
+#[cfg(feature = "tokio")]
+#[testrig::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn helper_runtime_worker_of_the_holder() {
+    if !common::in_helper() {
+        return;
+    }
+    let _rate = testrig::patch!(tax_rate, || 20);
+    let spy = testrig::spy!(audit_task);
+    let task = tokio::spawn(async {
+        audit_task("task");
+        assert_eq!(tax_rate(), 20);
+        panic!("a task of the holder panics");
+    });
+    assert!(task.await.unwrap_err().is_panic());
+    // Fails on purpose (one call was made), to show the test's output and the spy's list.
+    spy.assert_called_times(2);
+}
+
 #[test]
 fn helper_unrelated_failure() {
     assert!(
@@ -118,7 +147,7 @@ fn section<'a>(text: &'a str, test: &str) -> &'a str {
 
 #[test]
 fn a_plain_test_that_used_another_tests_patch_names_it_when_it_fails() {
-    // All seven at once: each holder waits for its neighbour.
+    // All at once: each holder waits for its neighbour.
     let mut child = Command::new(std::env::current_exe().unwrap());
     child
         .args(["contextless::helper_", "--test-threads=8"])
@@ -179,6 +208,18 @@ fn a_plain_test_that_used_another_tests_patch_names_it_when_it_fails() {
         ),
         "{spy}"
     );
+
+    #[cfg(feature = "tokio")]
+    {
+        let worker = section(&text, "helper_runtime_worker_of_the_holder");
+        assert!(worker.contains("a task of the holder panics"), "{worker}");
+        assert!(
+            worker.contains("testrig: expected 2 calls, got 1\n  call 1: \"task\"\n"),
+            "{worker}"
+        );
+        assert!(!worker.contains("note: testrig"), "{worker}");
+        assert!(!worker.contains("no test context"), "{worker}");
+    }
 
     let unrelated = section(&text, "helper_unrelated_failure");
     assert!(
