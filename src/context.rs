@@ -56,7 +56,9 @@ mod contextless;
 mod deferred;
 mod process;
 
-pub(crate) use contextless::{Used, is_other_contextless_thread, used as used_contextless};
+pub(crate) use contextless::{
+    Used, is_other_contextless_thread, this_thread_name, used as used_contextless,
+};
 pub(crate) use deferred::{defer, end_deferred, nothing_entered};
 pub use process::single_test_process;
 

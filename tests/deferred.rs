@@ -4,7 +4,6 @@
 //! context, so this one has none.
 
 use std::cell::Cell;
-use std::process::Command;
 use std::time::Instant;
 
 use testrig::context::{Attribution, TestContext};
@@ -121,12 +120,8 @@ fn bare_tests_patch_one_key_at_sixteen_threads() {
     if common::in_helper() {
         return;
     }
-    let mut child = Command::new(std::env::current_exe().unwrap());
-    child
-        .args(["bare_tests_at_once", "--test-threads=16"])
-        .env(common::META, "1")
-        .env("TESTRIG_LOCK_TIMEOUT", "20s");
-    let (out, text) = common::run(&mut child);
+    let (out, text) =
+        common::run(common::helpers("bare_tests_at_once", 16).env("TESTRIG_LOCK_TIMEOUT", "20s"));
     assert!(out.status.success(), "{text}");
     assert!(text.contains("test result: ok. 32 passed"), "{text}");
 }
@@ -147,11 +142,9 @@ fn a_failing_case_that_never_asked_still_reports_itself() {
     if common::in_helper() {
         return;
     }
-    // A child that runs one test under nextest makes its context first; this is about the
-    // case that starts without one.
-    let mut child = common::helper("fails_with_its_report::negative_input");
-    child.env_remove("NEXTEST_EXECUTION_MODE");
-    let (out, text) = common::run(&mut child);
+    // The helper runs outside nextest: a process that runs one test under nextest makes the
+    // context first, and this is about the case that starts without one.
+    let (out, text) = common::run_helper("fails_with_its_report::negative_input");
     assert!(!out.status.success(), "{text}");
     let header = format!(
         "testrig: case `Negative Input` of `fails_with_its_report` (tests/deferred.rs:{REPORT_LINE}) failed"

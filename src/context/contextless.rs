@@ -43,7 +43,7 @@ pub(crate) fn used(used: Used, owner: u64) {
         if seen.iter().any(|s| s.used == used && s.owner == owner) {
             return;
         }
-        let works_for_owner = !is_other_contextless_thread(owner);
+        let works_for_owner = works_for(owner);
         seen.push(Seen {
             used,
             owner,
@@ -60,8 +60,20 @@ pub(crate) fn used(used: Used, owner: u64) {
 /// `false` when testrig's rule for such threads says it is `owner`'s (its thread, or a worker
 /// of its tokio runtime).
 pub(crate) fn is_other_contextless_thread(owner: u64) -> bool {
-    super::current_test_id().is_none()
-        && super::TestContext::inferred().is_none_or(|(ctx, _)| ctx.id() != owner)
+    super::current_test_id().is_none() && !works_for(owner)
+}
+
+/// Whether testrig's rule for threads without a context gives this one to test `owner`.
+fn works_for(owner: u64) -> bool {
+    super::TestContext::inferred().is_some_and(|(ctx, _)| ctx.id() == owner)
+}
+
+/// This thread's name, for messages.
+pub(crate) fn this_thread_name() -> String {
+    std::thread::current()
+        .name()
+        .unwrap_or("<unnamed>")
+        .to_owned()
 }
 
 /// Chains a panic hook that prints this thread's notes after the panic message (into the
@@ -86,15 +98,14 @@ fn install_hook() {
 
 /// This thread's notes, one per test and thing used.
 fn notes() -> Vec<String> {
-    let thread = std::thread::current();
-    let thread = thread.name().unwrap_or("<unnamed>");
+    let thread = this_thread_name();
     SEEN.try_with(|seen| {
         let Ok(seen) = seen.try_borrow() else {
             return Vec::new();
         };
         seen.iter()
             .filter(|s| !s.works_for_owner)
-            .map(|s| note(thread, s))
+            .map(|s| note(&thread, s))
             .collect()
     })
     .unwrap_or_default()

@@ -62,12 +62,7 @@ impl<A> Recorder<A> {
         let contextless = self
             .owner
             .filter(|&owner| crate::context::is_other_contextless_thread(owner))
-            .map(|_| {
-                std::thread::current()
-                    .name()
-                    .unwrap_or("<unnamed>")
-                    .to_owned()
-            });
+            .map(|_| crate::context::this_thread_name());
         let mut calls = self.calls.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some(thread) = contextless {
             let at = calls.args.len();

@@ -1,4 +1,4 @@
-//! Runs one test of this same binary in a process of its own, as a plain `cargo test` would
+//! Runs tests of this same binary in a process of their own, as a plain `cargo test` would
 //! (without nextest's variables), to check what a failing test reports.
 
 #![allow(dead_code, unreachable_pub)]
@@ -16,11 +16,27 @@ pub fn in_helper() -> bool {
 
 /// A command running test `name` of this binary alone, outside nextest.
 pub fn helper(name: &str) -> Command {
+    let mut cmd = child();
+    cmd.args([name, "--exact", "--nocapture", "--test-threads=1"]);
+    cmd
+}
+
+/// A command running every test of this binary whose name contains `filter`, at `threads`
+/// threads, outside nextest. The harness captures each test's output, so a failing test's
+/// output stands in a section of its own (`---- name stdout ----`).
+pub fn helpers(filter: &str, threads: usize) -> Command {
+    let mut cmd = child();
+    cmd.arg(filter).arg(format!("--test-threads={threads}"));
+    cmd
+}
+
+/// This binary as a helper process, without the variables of the run that started it.
+fn child() -> Command {
     let mut cmd = Command::new(std::env::current_exe().unwrap());
-    cmd.args([name, "--exact", "--nocapture", "--test-threads=1"])
-        .env(META, "1")
+    cmd.env(META, "1")
         .env_remove("NEXTEST")
         .env_remove("NEXTEST_RUN_ID")
+        .env_remove("NEXTEST_EXECUTION_MODE")
         .env_remove("TESTRIG_TIMEOUT")
         .stdin(Stdio::null());
     cmd

@@ -3,7 +3,6 @@
 //! is followed by a note that names the test whose patch it ran; when the testrig test's spy
 //! fails because it counted the plain test's calls, the spy's message names the plain test.
 
-use std::process::Command;
 use std::sync::{Barrier, LazyLock};
 use std::time::Duration;
 
@@ -28,11 +27,19 @@ fn tax_rate() -> u32 {
 #[patchable]
 fn audit_task(_who: &str) {}
 
-/// Holder and neighbour meet twice: once the holder's patch is live, and once the neighbour
-/// has used it, so the holder keeps it until then.
 static PATCH_MET: LazyLock<Barrier> = LazyLock::new(|| Barrier::new(2));
 static CLOCK_MET: LazyLock<Barrier> = LazyLock::new(|| Barrier::new(2));
 static SPY_MET: LazyLock<Barrier> = LazyLock::new(|| Barrier::new(2));
+
+/// Holder and neighbour each call this with their pair's barrier, and meet twice around
+/// `act`: once the holder's patch is live, and once the neighbour has used it, so the holder
+/// keeps it until then.
+fn between_meetings<R>(met: &Barrier, act: impl FnOnce() -> R) -> R {
+    met.wait();
+    let result = act();
+    met.wait();
+    result
+}
 
 #[testrig::test]
 fn helper_patch_holder() {
@@ -40,8 +47,7 @@ fn helper_patch_holder() {
         return;
     }
     let _rate = testrig::patch!(exchange_rate, || 7);
-    PATCH_MET.wait();
-    PATCH_MET.wait();
+    between_meetings(&PATCH_MET, || ());
 }
 
 #[test]
@@ -49,9 +55,7 @@ fn helper_patch_neighbour() {
     if !common::in_helper() {
         return;
     }
-    PATCH_MET.wait();
-    let rate = exchange_rate();
-    PATCH_MET.wait();
+    let rate = between_meetings(&PATCH_MET, exchange_rate);
     assert_eq!(rate, 100, "the neighbour expected the real rate");
 }
 
@@ -61,8 +65,7 @@ fn helper_clock_holder() {
         return;
     }
     let _clock = clock::freeze_at(UNIX_EPOCH + Duration::from_secs(86_400));
-    CLOCK_MET.wait();
-    CLOCK_MET.wait();
+    between_meetings(&CLOCK_MET, || ());
 }
 
 #[test]
@@ -70,9 +73,7 @@ fn helper_clock_neighbour() {
     if !common::in_helper() {
         return;
     }
-    CLOCK_MET.wait();
-    let now = SystemTime::now();
-    CLOCK_MET.wait();
+    let now = between_meetings(&CLOCK_MET, SystemTime::now);
     assert!(
         now > UNIX_EPOCH + Duration::from_secs(1_600_000_000),
         "the neighbour expected today's date"
@@ -87,8 +88,7 @@ fn helper_spy_holder() {
     }
     let spy = testrig::spy!(audit);
     audit("holder");
-    SPY_MET.wait();
-    SPY_MET.wait();
+    between_meetings(&SPY_MET, || ());
     spy.assert_called_once();
 }
 
@@ -97,9 +97,7 @@ fn helper_spy_neighbour() {
     if !common::in_helper() {
         return;
     }
-    SPY_MET.wait();
-    audit("neighbour");
-    SPY_MET.wait();
+    between_meetings(&SPY_MET, || audit("neighbour"));
 }
 
 /// A worker of the holder's own runtime is the holder's (testrig's rule for threads without a
@@ -148,14 +146,7 @@ fn section<'a>(text: &'a str, test: &str) -> &'a str {
 #[test]
 fn a_plain_test_that_used_another_tests_patch_names_it_when_it_fails() {
     // All at once: each holder waits for its neighbour.
-    let mut child = Command::new(std::env::current_exe().unwrap());
-    child
-        .args(["contextless::helper_", "--test-threads=8"])
-        .env(common::META, "1")
-        .env_remove("NEXTEST")
-        .env_remove("NEXTEST_RUN_ID")
-        .env_remove("TESTRIG_TIMEOUT");
-    let (out, text) = common::run(&mut child);
+    let (out, text) = common::run(&mut common::helpers("contextless::helper_", 8));
     assert!(!out.status.success(), "{text}");
     assert!(
         text.contains("test contextless::helper_patch_holder ... ok"),
